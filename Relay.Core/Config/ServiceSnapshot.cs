@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using System.Net;
+using Relay.Core.Net;
+using Relay.Tls.Identity;
+
+namespace Relay.Core.Config;
+
+/// <summary>A service this host's apps call, compiled from mesh.yaml <c>services</c>.</summary>
+public sealed record ServiceSnapshot(
+    string Name,
+    int Port,
+    ImmutableArray<IPAddress> Addresses,
+    ImmutableArray<NetEndpoint> Endpoints,
+    ImmutableArray<SpiffeId> Identities,
+    bool MeshTls,
+    LoadBalancing LoadBalancing,
+    TimeSpan ConnectTimeout,
+    TimeSpan IdleTimeout);
+
+public enum LoadBalancing
+{
+    RoundRobin,
+}

@@ -1,0 +1,60 @@
+namespace Relay.Core.Connections;
+
+/// <summary>
+/// Why a proxied connection ended. The numeric ranges group the side at fault: 0–9 normal,
+/// 10–19 client side, 20–29 upstream side, 30–39 TLS, 40–49 policy, 50–59 Relay itself.
+/// The snake_case name is the metric label and the access-log field, so names are stable API.
+/// </summary>
+public enum CloseReason
+{
+    Completed = 0,
+
+    ClientReset = 10,
+    ClientIdleTimeout = 11,
+    ClientProtocolError = 12,
+
+    UpstreamConnectFailed = 20,
+    UpstreamConnectTimeout = 21,
+    UpstreamReset = 22,
+    UpstreamIdleTimeout = 23,
+    NoHealthyEndpoint = 24,
+
+    TlsHandshakeFailed = 30,
+    TlsPeerIdentityRejected = 31,
+    TlsPeerCertificateInvalid = 32,
+
+    PolicyDenied = 40,
+    RegistryOnlyUnknownDestination = 41,
+    StrictModePlaintextRefused = 42,
+    LoopDetected = 43,
+    MaxConnectionsExceeded = 44,
+
+    OriginalDestinationUnavailable = 50,
+    DrainDeadline = 51,
+    InternalError = 52,
+}
+
+public static class CloseReasonNames
+{
+    private static readonly Dictionary<CloseReason, string> Names = Enum.GetValues<CloseReason>()
+        .ToDictionary(r => r, r => ToSnakeCase(r.ToString()));
+
+    /// <summary>Stable snake_case label, e.g. <c>upstream_connect_failed</c>.</summary>
+    public static string Label(this CloseReason reason) => Names[reason];
+
+    public static bool IsError(this CloseReason reason) => reason != CloseReason.Completed;
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+        return builder.ToString();
+    }
+}
