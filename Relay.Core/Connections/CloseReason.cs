@@ -10,13 +10,12 @@ public enum CloseReason
     Completed = 0,
 
     ClientReset = 10,
-    ClientIdleTimeout = 11,
+    IdleTimeout = 11,
     ClientProtocolError = 12,
 
     UpstreamConnectFailed = 20,
     UpstreamConnectTimeout = 21,
     UpstreamReset = 22,
-    UpstreamIdleTimeout = 23,
     NoHealthyEndpoint = 24,
 
     TlsHandshakeFailed = 30,
@@ -28,6 +27,7 @@ public enum CloseReason
     StrictModePlaintextRefused = 42,
     LoopDetected = 43,
     MaxConnectionsExceeded = 44,
+    InboundPortNotDeclared = 45,
 
     OriginalDestinationUnavailable = 50,
     DrainDeadline = 51,

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Observability;
+
+namespace Relay.Core.Connections;
+
+/// <summary>Emits the one access-log event and the metrics for a finished connection.</summary>
+internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics)
+{
+    public void Opened(Direction direction) => metrics.ConnectionOpened(direction);
+
+    public void Closed(ConnectionRecord record)
+    {
+        var duration = Stopwatch.GetElapsedTime(record.StartedAt);
+        metrics.ConnectionClosed(record.Direction, record.Reason, record.BytesToUpstream, record.BytesToClient, duration);
+        LogAccess(
+            logger,
+            record.Direction.Label(),
+            record.Client?.ToString() ?? "-",
+            record.Destination?.ToString() ?? "-",
+            record.Service ?? "-",
+            record.Endpoint?.ToString() ?? "-",
+            record.BytesToUpstream,
+            record.BytesToClient,
+            (long)duration.TotalMilliseconds,
+            record.Reason.Label());
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason}")]
+    private static partial void LogAccess(ILogger logger, string direction, string client, string destination, string service,
+        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason);
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+
+namespace Relay.Core.Connections;
+
+/// <summary>
+/// Every live connection, for the global limit, the idle sweep and the drain. One heartbeat
+/// scans the set each second (Kestrel's model) instead of one timer per connection.
+/// </summary>
+internal sealed class ConnectionRegistry : IAsyncDisposable
+{
+    // One-second resolution is enough for idle timeouts measured in seconds to hours.
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<long, ActiveConnection> _connections = new();
+    private readonly PeriodicTimer _heartbeat = new(HeartbeatInterval);
+    private readonly Task _sweeper;
+    private long _nextId;
+    private int _count;
+
+    public ConnectionRegistry() => _sweeper = SweepAsync();
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Registers a connection, or returns null when the global limit is reached.</summary>
+    public ActiveConnection? TryOpen(Direction direction, Socket client, TimeSpan idleTimeout, int maxConnections)
+    {
+        if (Interlocked.Increment(ref _count) > maxConnections)
+        {
+            Interlocked.Decrement(ref _count);
+            return null;
+        }
+        var connection = new ActiveConnection(Interlocked.Increment(ref _nextId), direction, client, idleTimeout);
+        _connections[connection.Id] = connection;
+        return connection;
+    }
+
+    public void Close(ActiveConnection connection)
+    {
+        if (_connections.TryRemove(connection.Id, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    /// <summary>Waits for live connections to finish, then resets what is left.</summary>
+    public async Task DrainAsync(TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        var until = Environment.TickCount64 + (long)deadline.TotalMilliseconds;
+        // 50 ms polling: drain waits are seconds long, and this keeps shutdown latency low.
+        while (Count > 0 && Environment.TickCount64 < until && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+        foreach (var connection in _connections.Values)
+        {
+            connection.Abort(CloseReason.DrainDeadline);
+        }
+    }
+
+    internal void SweepIdle(long nowMs)
+    {
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.Activity.IdleFor(nowMs) >= connection.IdleTimeout)
+            {
+                connection.Abort(CloseReason.IdleTimeout);
+            }
+        }
+    }
+
+    private async Task SweepAsync()
+    {
+        while (await _heartbeat.WaitForNextTickAsync().ConfigureAwait(false))
+        {
+            SweepIdle(Environment.TickCount64);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _heartbeat.Dispose();
+        await _sweeper.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,28 @@
+using Relay.Core.Config;
+using Relay.Core.Net;
+using Relay.Core.Upstreams;
+
+namespace Relay.Core.Connections;
+
+/// <summary>
+/// What a connection should be forwarded to, decided before connecting: a service's cluster
+/// or one fixed endpoint (passthrough, inbound app), with the timeouts that apply.
+/// </summary>
+internal sealed record UpstreamTarget(
+    string? ServiceName,
+    ClusterState? Cluster,
+    NetEndpoint? Endpoint,
+    TimeSpan ConnectTimeout,
+    TimeSpan IdleTimeout)
+{
+    public static UpstreamTarget ForCluster(ClusterState cluster) =>
+        new(cluster.Service.Name, cluster, null, cluster.Service.ConnectTimeout, cluster.Service.IdleTimeout);
+
+    public static UpstreamTarget ForEndpoint(string? name, NetEndpoint endpoint, TimeSpan connectTimeout, TimeSpan idleTimeout) =>
+        new(name, null, endpoint, connectTimeout, idleTimeout);
+
+    public Task<UpstreamConnectResult> ConnectAsync(CancellationToken cancellationToken) =>
+        Cluster is not null
+            ? UpstreamConnector.ConnectAsync(Cluster, ConnectTimeout, cancellationToken)
+            : UpstreamConnector.ConnectAsync(Endpoint!.Value, ConnectTimeout, cancellationToken);
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Config;
+using Relay.Core.Connections;
+using Relay.Core.Net;
+
+namespace Relay.Core.Listeners;
+
+/// <summary>
+/// The listening sockets a snapshot asks for. Reconciling against a new snapshot keeps the
+/// sockets whose address is unchanged, so a reload never refuses a connection.
+/// </summary>
+internal sealed partial class ListenerSet(Func<Socket, Direction, Task> handle, ILogger logger) : IAsyncDisposable
+{
+    private readonly Dictionary<ListenerSpec, TcpListenerLoop> _open = new();
+
+    public IReadOnlyCollection<ListenerSpec> Open => _open.Keys;
+
+    public static IEnumerable<ListenerSpec> Desired(ConfigSnapshot config)
+    {
+        yield return new ListenerSpec(new NetEndpoint(IPAddress.Any, config.Capture.OutboundPort), Direction.Outbound);
+        yield return new ListenerSpec(new NetEndpoint(IPAddress.Any, config.Capture.InboundPort), Direction.Inbound);
+        if (config.Capture.Ipv6 && Socket.OSSupportsIPv6)
+        {
+            yield return new ListenerSpec(new NetEndpoint(IPAddress.IPv6Any, config.Capture.OutboundPort), Direction.Outbound);
+            yield return new ListenerSpec(new NetEndpoint(IPAddress.IPv6Any, config.Capture.InboundPort), Direction.Inbound);
+        }
+    }
+
+    /// <summary>Opens what is new first, then closes what is gone; throws if a new bind fails.</summary>
+    public async Task ReconcileAsync(IEnumerable<ListenerSpec> desired)
+    {
+        var wanted = desired.ToHashSet();
+        foreach (var spec in wanted.Where(s => !_open.ContainsKey(s)))
+        {
+            var listener = TcpListenerLoop.Bind(spec, handle, logger);
+            _open[spec] = listener;
+            listener.Start();
+            LogListening(logger, spec.ToString());
+        }
+        foreach (var spec in _open.Keys.Where(s => !wanted.Contains(s)).ToList())
+        {
+            await _open[spec].DisposeAsync().ConfigureAwait(false);
+            _open.Remove(spec);
+            LogClosed(logger, spec.ToString());
+        }
+    }
+
+    /// <summary>Stops accepting everywhere (the first step of a drain).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var listener in _open.Values)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+        _open.Clear();
+    }
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "listening: {Listener}")]
+    private static partial void LogListening(ILogger logger, string listener);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "stopped listening: {Listener}")]
+    private static partial void LogClosed(ILogger logger, string listener);
+}

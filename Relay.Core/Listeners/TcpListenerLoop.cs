@@ -1,0 +1,102 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Connections;
+
+namespace Relay.Core.Listeners;
+
+/// <summary>
+/// Accepts on one bound socket and hands each connection to the handler without awaiting it,
+/// so a slow connection never delays the next accept.
+/// </summary>
+internal sealed partial class TcpListenerLoop : IAsyncDisposable
+{
+    // Linux caps the backlog at net.core.somaxconn (4096 since kernel 5.4); asking for that
+    // much lets bursts of new connections queue instead of being dropped.
+    private const int Backlog = 4096;
+
+    // After EMFILE/ENFILE, pause accepting briefly instead of spinning on the same error.
+    private static readonly TimeSpan AcceptErrorBackoff = TimeSpan.FromMilliseconds(100);
+
+    private readonly Socket _socket;
+    private readonly Func<Socket, Direction, Task> _handle;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    private TcpListenerLoop(ListenerSpec spec, Socket socket, Func<Socket, Direction, Task> handle, ILogger logger)
+    {
+        Spec = spec;
+        _socket = socket;
+        _handle = handle;
+        _logger = logger;
+    }
+
+    public ListenerSpec Spec { get; }
+
+    public static TcpListenerLoop Bind(ListenerSpec spec, Func<Socket, Direction, Task> handle, ILogger logger)
+    {
+        var socket = new Socket(spec.Address.Family, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (spec.Address.Family == AddressFamily.InterNetworkV6)
+            {
+                // Separate IPv4 and IPv6 sockets: each reads its own family's original destination.
+                socket.DualMode = false;
+            }
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(spec.Address.ToIPEndPoint());
+            socket.Listen(Backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new TcpListenerLoop(spec, socket, handle, logger);
+    }
+
+    public void Start() => _loop = AcceptLoopAsync();
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (!_stop.IsCancellationRequested)
+            {
+                LogAcceptFailed(_logger, Spec.ToString(), ex.SocketErrorCode.ToString());
+                await Task.Delay(AcceptErrorBackoff, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+            client.NoDelay = true;
+            _ = _handle(client, Spec.Direction);
+        }
+    }
+
+    /// <summary>Stops accepting; connections already accepted keep running.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "accept on {Listener} failed: {Error}")]
+    private static partial void LogAcceptFailed(ILogger logger, string listener, string error);
+}

@@ -1,0 +1,20 @@
+using Relay.Core.Config;
+using Relay.Core.Connections;
+using Relay.Core.Net;
+
+namespace Relay.Core.Routing;
+
+/// <summary>Outbound routing: the route table first, then the outbound policy.</summary>
+internal static class Router
+{
+    public static OutboundRoute Route(OriginalDestination destination, ConfigSnapshot config)
+    {
+        if (config.Routes.Lookup(destination) is { } service)
+        {
+            return OutboundRoute.ToService(service);
+        }
+        return config.Capture.OutboundPolicy == OutboundPolicy.Passthrough
+            ? OutboundRoute.Passthrough
+            : OutboundRoute.Refuse(CloseReason.RegistryOnlyUnknownDestination);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Relay.Core.Config;
+using Relay.Core.Connections;
+using Relay.Core.Listeners;
+using Relay.Core.Observability;
+
+namespace Relay.Core.Runtime;
+
+/// <summary>
+/// Everything a running Relay owns: the active config, the listeners, the live connections.
+/// The daemon and the loopback tests drive the same object: start, reload, drain.
+/// </summary>
+internal sealed class RelayRuntime : IAsyncDisposable
+{
+    private readonly ListenerSet _listeners;
+    private readonly ActiveConfigHolder _config;
+    private readonly ILogger _logger;
+
+    public RelayRuntime(ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory)
+    {
+        _logger = loggerFactory.CreateLogger("Relay");
+        _config = new ActiveConfigHolder(ActiveConfig.Create(initial));
+        Metrics = metrics;
+        var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _logger);
+        _listeners = new ListenerSet(handler.HandleAsync, _logger);
+    }
+
+    public ConnectionRegistry Registry { get; } = new();
+
+    public RelayMetrics Metrics { get; }
+
+    public ConfigSnapshot Current => _config.Current.Snapshot;
+
+    public ActiveConfig ActiveConfig => _config.Current;
+
+    public bool IsReady { get; private set; }
+
+    /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
+    public async Task StartAsync()
+    {
+        await _listeners.ReconcileAsync(ListenerSet.Desired(Current)).ConfigureAwait(false);
+        IsReady = true;
+    }
+
+    /// <summary>Swaps in a validated snapshot: new connections use it, live ones keep theirs.</summary>
+    public async Task ApplyAsync(ConfigSnapshot next)
+    {
+        await _listeners.ReconcileAsync(ListenerSet.Desired(next)).ConfigureAwait(false);
+        _config.Swap(next);
+    }
+
+    /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken = default)
+    {
+        IsReady = false;
+        await _listeners.DisposeAsync().ConfigureAwait(false);
+        await Registry.DrainAsync(Current.Limits.DrainTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _listeners.DisposeAsync().ConfigureAwait(false);
+        await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
+        await Registry.DisposeAsync().ConfigureAwait(false);
+    }
+}

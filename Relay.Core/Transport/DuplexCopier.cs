@@ -1,0 +1,105 @@
+using System.IO.Pipelines;
+using Relay.Core.Connections;
+
+namespace Relay.Core.Transport;
+
+/// <summary>
+/// Moves bytes both ways until both directions end. Each direction half-closes its sink on
+/// EOF (FIN propagates); a read or write failure resets both ends (RST propagates). No
+/// per-chunk allocation: pooled pipe segments, socket ValueTasks, no logging in the loop.
+/// </summary>
+internal static class DuplexCopier
+{
+    public static async Task<DuplexResult> CopyAsync(ConnectionEnd client, ConnectionEnd upstream, ActivityClock clock)
+    {
+        var toUpstream = new ByteCounter();
+        var toClient = new ByteCounter();
+        var up = CopyOneWayAsync(client, upstream, clock, toUpstream);
+        var down = CopyOneWayAsync(upstream, client, clock, toClient);
+        var first = await Task.WhenAny(up, down).ConfigureAwait(false);
+        var second = first == up ? down : up;
+        var reason = ReasonFor(first == up, first.Result);
+        if (first.Result == CopyOutcome.Eof)
+        {
+            // Half-closed one way: the other direction keeps flowing until its own end.
+            reason = ReasonFor(second == up, await second.ConfigureAwait(false));
+        }
+        if (reason != CloseReason.Completed)
+        {
+            // One side broke: the other cannot complete meaningfully, so RST both (first reason wins).
+            client.Reset();
+            upstream.Reset();
+        }
+        await second.ConfigureAwait(false);
+        return new DuplexResult(reason, toUpstream.Value, toClient.Value);
+    }
+
+    /// <summary>Maps a direction's outcome to the side at fault.</summary>
+    private static CloseReason ReasonFor(bool clientToUpstream, CopyOutcome outcome) => outcome switch
+    {
+        CopyOutcome.Eof => CloseReason.Completed,
+        CopyOutcome.SourceFailed => clientToUpstream ? CloseReason.ClientReset : CloseReason.UpstreamReset,
+        _ => clientToUpstream ? CloseReason.UpstreamReset : CloseReason.ClientReset,
+    };
+
+    private static async Task<CopyOutcome> CopyOneWayAsync(ConnectionEnd from, ConnectionEnd to, ActivityClock clock, ByteCounter counter)
+    {
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await from.Input.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex))
+            {
+                return CopyOutcome.SourceFailed;
+            }
+            var buffer = result.Buffer;
+            if (!buffer.IsEmpty)
+            {
+                try
+                {
+                    foreach (var segment in buffer)
+                    {
+                        await to.WriteAsync(segment, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (IsTransportFailure(ex))
+                {
+                    return CopyOutcome.SinkFailed;
+                }
+                counter.Value += buffer.Length;
+                clock.Touch();
+            }
+            from.Input.AdvanceTo(buffer.End);
+            if (result.IsCompleted)
+            {
+                return await HalfCloseAsync(to).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<CopyOutcome> HalfCloseAsync(ConnectionEnd to)
+    {
+        try
+        {
+            await to.ShutdownWriteAsync().ConfigureAwait(false);
+            return CopyOutcome.Eof;
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            return CopyOutcome.SinkFailed;
+        }
+    }
+
+    /// <summary>Failures a peer can cause; anything else is a bug and propagates.</summary>
+    private static bool IsTransportFailure(Exception ex) =>
+        ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException
+            or OperationCanceledException or System.Security.Authentication.AuthenticationException;
+
+    private sealed class ByteCounter
+    {
+        public long Value;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Collections.Frozen;
+using Relay.Core.Config;
+
+namespace Relay.Core.Upstreams;
+
+/// <summary>
+/// The cluster states for one config snapshot. Built at reload; a service whose definition
+/// did not change keeps its previous state (cursor and health), so a reload is invisible to it.
+/// </summary>
+internal sealed class ClusterSet
+{
+    private readonly FrozenDictionary<string, ClusterState> _byName;
+
+    private ClusterSet(FrozenDictionary<string, ClusterState> byName) => _byName = byName;
+
+    public static ClusterSet Build(IEnumerable<ServiceSnapshot> services, ClusterSet? previous = null)
+    {
+        var states = new Dictionary<string, ClusterState>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            var kept = previous?._byName.GetValueOrDefault(service.Name);
+            states[service.Name] = kept is not null && SameDefinition(kept.Service, service) ? kept : new ClusterState(service);
+        }
+        return new ClusterSet(states.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    public ClusterState this[ServiceSnapshot service] => _byName[service.Name];
+
+    public IEnumerable<ClusterState> All => _byName.Values;
+
+    private static bool SameDefinition(ServiceSnapshot a, ServiceSnapshot b) =>
+        a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing;
+}

@@ -1,0 +1,64 @@
+using System.Net.Sockets;
+using Relay.Core.Connections;
+using Relay.Core.Net;
+
+namespace Relay.Core.Upstreams;
+
+/// <summary>
+/// Opens the TCP connection to an upstream. For a service, tries endpoints in the cluster's
+/// pick order, each within the connect timeout, and records each endpoint's health.
+/// </summary>
+internal static class UpstreamConnector
+{
+    public static async Task<UpstreamConnectResult> ConnectAsync(ClusterState cluster, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var lastFailure = CloseReason.NoHealthyEndpoint;
+        foreach (var index in cluster.PickOrder(Environment.TickCount64))
+        {
+            var endpoint = cluster.Endpoints[index];
+            var attempt = await ConnectAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
+            if (attempt.Socket is not null)
+            {
+                cluster.HealthOf(index).RecordSuccess();
+                return attempt;
+            }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return attempt;
+            }
+            cluster.HealthOf(index).RecordFailure(Environment.TickCount64);
+            lastFailure = attempt.Failure;
+        }
+        return UpstreamConnectResult.Failed(lastFailure, null);
+    }
+
+    public static async Task<UpstreamConnectResult> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endpoint.Family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint.ToIPEndPoint(), timeoutSource.Token).ConfigureAwait(false);
+            return UpstreamConnectResult.Connected(socket, endpoint);
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            return UpstreamConnectResult.Failed(CloseReason.UpstreamConnectTimeout, endpoint);
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return UpstreamConnectResult.Failed(CloseReason.UpstreamConnectFailed, endpoint);
+        }
+    }
+}
+
+/// <summary>A connected socket, or why none could be had.</summary>
+internal readonly record struct UpstreamConnectResult(Socket? Socket, NetEndpoint? Endpoint, CloseReason Failure)
+{
+    public static UpstreamConnectResult Connected(Socket socket, NetEndpoint endpoint) => new(socket, endpoint, CloseReason.Completed);
+
+    public static UpstreamConnectResult Failed(CloseReason reason, NetEndpoint? endpoint) => new(null, endpoint, reason);
+}
