@@ -1,0 +1,83 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Observability;
+using Relay.Core.Runtime;
+using Relay.Daemon.Commands;
+using Relay.Daemon.Logging;
+using Serilog.Events;
+
+namespace Relay.Daemon.Hosting;
+
+/// <summary>
+/// The daemon's life: load → bind → ready → (reload)* → drain → exit. SIGTERM/SIGINT drain;
+/// SIGHUP reloads. Exit codes: 0 clean stop, 1 runtime failure, 2 invalid config.
+/// </summary>
+internal static partial class DaemonHost
+{
+    public static async Task<int> RunAsync(string configPath, bool json, LogEventLevel level, CancellationToken cancellationToken)
+    {
+        var snapshot = ConfigFiles.LoadOrReport(configPath, Console.Error);
+        if (snapshot is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+        using var loggerFactory = LoggingSetup.Create(json, level);
+        var logger = loggerFactory.CreateLogger("Relay.Daemon");
+        var notifier = new SystemdNotifier();
+        var signals = Channel.CreateUnbounded<PosixSignal>();
+        using var term = Register(PosixSignal.SIGTERM, signals);
+        using var interrupt = Register(PosixSignal.SIGINT, signals);
+        using var hangup = Register(PosixSignal.SIGHUP, signals);
+
+        await using var runtime = new RelayRuntime(snapshot, new RelayMetrics(), loggerFactory);
+        try
+        {
+            await runtime.StartAsync().ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            LogBindFailed(logger, ex.Message);
+            return ExitCodes.Failure;
+        }
+        LogReady(logger, snapshot.Revision, configPath);
+        notifier.Ready($"running revision {snapshot.Revision}");
+
+        var reloader = new ConfigReloader(configPath, runtime, notifier, logger);
+        await foreach (var signal in signals.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (signal == PosixSignal.SIGHUP)
+            {
+                await reloader.ReloadAsync("SIGHUP").ConfigureAwait(false);
+                continue;
+            }
+            break;
+        }
+        LogDraining(logger, runtime.Current.Limits.DrainTimeout.TotalSeconds, runtime.Registry.Count);
+        notifier.Stopping("draining");
+        await runtime.DrainAsync(CancellationToken.None).ConfigureAwait(false);
+        LogStopped(logger);
+        return ExitCodes.Ok;
+    }
+
+    private static PosixSignalRegistration Register(PosixSignal signal, Channel<PosixSignal> signals) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            // Handled here: the default action would end the process before the drain.
+            context.Cancel = true;
+            signals.Writer.TryWrite(signal);
+        });
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "ready: revision {Revision} from {ConfigPath}")]
+    private static partial void LogReady(ILogger logger, string revision, string configPath);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Critical, Message = "cannot bind listeners: {Error}")]
+    private static partial void LogBindFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "draining: stopped accepting, waiting up to {Seconds}s for {Active} live connections")]
+    private static partial void LogDraining(ILogger logger, double seconds, int active);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Relay.Daemon.Commands;
+
+var root = new RootCommand("Relay: a transparent L4 service-mesh proxy for Linux hosts")
+{
+    RunCommand.Create(),
+    ValidateCommand.Create(),
+    VersionCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
