@@ -85,8 +85,8 @@ internal sealed class MappingReader
 
     public Located<bool>? Bool(string key) => Scalar<bool>(key, ScalarParsers.Bool);
 
-    public ConfigList<T>? List<T>(string key, ScalarParser<T> parse) =>
-        Node(key) is { } node ? YamlNodes.List(node, PathOf(key), parse, _errors) : null;
+    public ConfigList<T>? List<T>(string key, ScalarParser<T> parse, bool required = false) =>
+        Node(key, required) is { } node ? YamlNodes.List(node, PathOf(key), parse, _errors) : null;
 
     public MappingReader? Mapping(string key, IReadOnlyCollection<string> knownKeys, bool required = false) =>
         Node(key, required) is { } node ? Open(node, PathOf(key), _errors, knownKeys) : null;

@@ -22,12 +22,13 @@ internal static class YamlNodes
         return new Located<T>(value, at);
     }
 
-    public static ConfigList<T>? List<T>(YamlNode node, string path, ScalarParser<T> parse, ConfigErrorSink errors)
+    public static ConfigList<T> List<T>(YamlNode node, string path, ScalarParser<T> parse, ConfigErrorSink errors)
     {
         if (node is not YamlSequenceNode sequence)
         {
             errors.Add(ConfigLocation.Of(node, path), $"expected a list (e.g. [a, b]), got {Describe(node)}");
-            return null;
+            // Present but broken: an incomplete empty list, so "required" rules stay quiet.
+            return new ConfigList<T>([], ConfigLocation.Of(node, path), Complete: false);
         }
         var items = ImmutableArray.CreateBuilder<Located<T>>(sequence.Children.Count);
         var complete = true;
