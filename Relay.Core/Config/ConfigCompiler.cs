@@ -1,0 +1,53 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Relay.Core.Routing;
+
+namespace Relay.Core.Config;
+
+/// <summary>
+/// A validated <see cref="MeshFileConfig"/> → <see cref="ConfigSnapshot"/>: applies defaults
+/// and builds the lookup structures. Only called when validation found no errors, so a missing
+/// required value here is a bug, not user input.
+/// </summary>
+internal static class ConfigCompiler
+{
+    public static ConfigSnapshot Compile(MeshFileConfig file, ConfigSource source)
+    {
+        var limits = CompileLimits(file.Limits);
+        var tls = TlsCompiler.Compile(file.Tls, source.Path);
+        var inbound = file.Inbound.Select(p => InboundCompiler.Compile(p, tls is not null, limits)).ToImmutableArray();
+        var services = file.Services.Select(s => ServiceCompiler.Compile(s, limits)).ToImmutableArray();
+        return new ConfigSnapshot
+        {
+            Revision = source.Revision,
+            SourcePath = source.Path,
+            SourceText = source.Text,
+            Mesh = CompileMesh(file.Mesh ?? throw new InvalidOperationException("compiling a config without a mesh section")),
+            Tls = tls,
+            Capture = CaptureCompiler.Compile(file.Capture),
+            Admin = new AdminSnapshot(file.Admin.Address?.Value ?? ConfigDefaults.AdminAddress),
+            Limits = limits,
+            Inbound = inbound,
+            InboundByPort = inbound.ToFrozenDictionary(p => p.Port),
+            Services = services,
+            Routes = RouteTable.Build(services),
+        };
+    }
+
+    private static MeshSnapshot CompileMesh(MeshConfig mesh) => new(
+        Required(mesh.TrustDomain).Value,
+        mesh.Identity?.Value.ToString());
+
+    private static LimitsSnapshot CompileLimits(LimitsConfig limits) => new(
+        limits.MaxConnections?.Value ?? ConfigDefaults.MaxConnections,
+        limits.ConnectTimeout?.Value ?? ConfigDefaults.ConnectTimeout,
+        limits.IdleTimeout?.Value ?? ConfigDefaults.IdleTimeout,
+        limits.DrainTimeout?.Value ?? ConfigDefaults.DrainTimeout,
+        limits.BufferSize?.Value ?? ConfigDefaults.BufferSize);
+
+    public static Located<T> Required<T>(Located<T>? value) =>
+        value ?? throw new InvalidOperationException("compiling a config whose validation missed a required value");
+
+    public static ImmutableArray<T> Values<T>(ConfigList<T>? list, ImmutableArray<T> fallback) =>
+        list is null ? fallback : [.. list.Items.Select(i => i.Value)];
+}

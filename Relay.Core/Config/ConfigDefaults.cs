@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Authentication;
+using Relay.Core.Net;
+
+namespace Relay.Core.Config;
+
+/// <summary>Every default of mesh.yaml in one place, each with its reason; docs/config.md lists them.</summary>
+internal static class ConfigDefaults
+{
+    // Istio's sidecar ports (15001 outbound, 15006 inbound, 15000 admin): operators know them
+    // and they sit outside the ephemeral range, so no app is handed them by the kernel.
+    public const int OutboundPort = 15001;
+    public const int InboundPort = 15006;
+    public static readonly NetEndpoint AdminAddress = new(IPAddress.Loopback, 15000);
+
+    // The systemd unit runs the daemon as this user; its uid is what capture excludes.
+    public const string RunAs = "relay";
+
+    // SSH stays reachable even when Relay is down or misconfigured (capture fails closed).
+    public static readonly int[] ExcludeInboundPorts = [22];
+
+    public const OutboundPolicy DefaultOutboundPolicy = OutboundPolicy.Passthrough;
+    public const bool Ipv6 = true;
+
+    // TLS 1.3 only: one round trip, no renegotiation, no legacy cipher suites.
+    public const SslProtocols MinTlsVersion = SslProtocols.Tls13;
+
+    // 10k connections × 2 directions × 64 KiB ≈ 1.3 GB worst case; a VM-sized bound on memory and fds.
+    public const int MaxConnections = 10_000;
+    public const int MinMaxConnections = 1;
+    public const int MaxMaxConnections = 1_000_000;
+
+    // 2s: a healthy peer in the same region answers a SYN in milliseconds; a dead one should fail fast.
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+
+    // 1h: Istio's default TCP idle timeout; long enough for idle database/connection pools.
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
+
+    // 30s: systemd's default TimeoutStopSec is 90s, so draining finishes well before SIGKILL.
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    // 64 KiB: the largest chunk GRO/GSO hand a socket at once, so one read rarely needs two
+    // buffers; 4 KiB is one page; 1 MiB × 2 directions × max_connections bounds memory.
+    public const int BufferSize = 65_536;
+    public const int MinBufferSize = 4_096;
+    public const int MaxBufferSize = 1_048_576;
+
+    public const AppProtocol Protocol = AppProtocol.Tcp;
+    public const bool MeshTls = true;
+    public const LoadBalancing DefaultLoadBalancing = LoadBalancing.RoundRobin;
+
+    /// <summary>Permissive without a tls section (nothing to terminate), strict with one.</summary>
+    public static MtlsMode Mtls(bool tlsConfigured) => tlsConfigured ? MtlsMode.Strict : MtlsMode.Permissive;
+
+    public static NetEndpoint ForwardTo(int port) => new(IPAddress.Loopback, port);
+}

@@ -1,0 +1,35 @@
+using System.Security.Authentication;
+
+namespace Relay.Core.Config.Reading;
+
+/// <summary>The closed vocabularies of mesh.yaml, word → compiled value.</summary>
+internal static class ConfigWords
+{
+    public static readonly IReadOnlyDictionary<string, OutboundPolicy> OutboundPolicies = new Dictionary<string, OutboundPolicy>
+    {
+        ["passthrough"] = OutboundPolicy.Passthrough,
+        ["registry-only"] = OutboundPolicy.RegistryOnly,
+    };
+
+    public static readonly IReadOnlyDictionary<string, MtlsMode> MtlsModes = new Dictionary<string, MtlsMode>
+    {
+        ["strict"] = MtlsMode.Strict,
+        ["permissive"] = MtlsMode.Permissive,
+    };
+
+    public static readonly IReadOnlyDictionary<string, LoadBalancing> LoadBalancers = new Dictionary<string, LoadBalancing>
+    {
+        ["round-robin"] = LoadBalancing.RoundRobin,
+    };
+
+    public static readonly IReadOnlyDictionary<string, AppProtocol> Protocols = new Dictionary<string, AppProtocol>
+    {
+        ["tcp"] = AppProtocol.Tcp,
+    };
+
+    public static readonly IReadOnlyDictionary<string, SslProtocols> TlsVersions = new Dictionary<string, SslProtocols>
+    {
+        ["1.2"] = SslProtocols.Tls12,
+        ["1.3"] = SslProtocols.Tls13,
+    };
+}

@@ -1,0 +1,16 @@
+namespace Relay.Core.Config;
+
+/// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits.</summary>
+internal static class ServiceCompiler
+{
+    public static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits) => new(
+        service.Name.Value,
+        ConfigCompiler.Required(service.Port).Value,
+        ConfigCompiler.Values(service.Addresses, []),
+        ConfigCompiler.Values(service.Endpoints, []),
+        ConfigCompiler.Values(service.Identities, []),
+        service.MeshTls?.Value ?? ConfigDefaults.MeshTls,
+        service.LoadBalancing?.Value ?? ConfigDefaults.DefaultLoadBalancing,
+        service.Timeouts?.Connect?.Value ?? limits.ConnectTimeout,
+        service.Timeouts?.Idle?.Value ?? limits.IdleTimeout);
+}

@@ -1,0 +1,17 @@
+using System.Net;
+using Relay.Core.Net;
+using Relay.Tls.Identity;
+
+namespace Relay.Core.Config;
+
+/// <summary>One entry of mesh.yaml <c>services</c>: a service this host's apps call.</summary>
+internal sealed record ServiceConfig(
+    ConfigLocation Location,
+    Located<string> Name,
+    Located<int>? Port,
+    ConfigList<IPAddress>? Addresses,
+    ConfigList<NetEndpoint>? Endpoints,
+    ConfigList<SpiffeId>? Identities,
+    Located<bool>? MeshTls,
+    Located<LoadBalancing>? LoadBalancing,
+    ServiceTimeoutsConfig? Timeouts);

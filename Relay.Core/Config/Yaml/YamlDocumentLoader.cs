@@ -1,0 +1,53 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Relay.Core.Config.Yaml;
+
+/// <summary>Text → the root node of mesh.yaml's single YAML document, or errors.</summary>
+internal static class YamlDocumentLoader
+{
+    public static YamlNode? Load(string text, ConfigErrorSink errors)
+    {
+        var filter = new DuplicateKeyFilter(new Parser(new StringReader(text)), errors);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(filter);
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new ConfigLocation((int)e.Start.Line, (int)e.Start.Column, filter.CurrentPath), $"YAML syntax error: {e.Message}");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1's scanner throws this instead of a YamlException on some malformed
+            // flow collections (e.g. "a: [1, 2" followed by another key). It is still the
+            // user's syntax error, so report it at the last event the parser produced.
+            errors.Add(LastPosition(filter), "YAML syntax error: malformed flow collection ('[...]' or '{...}' not closed?)");
+            return null;
+        }
+        return SingleRoot(stream, errors);
+    }
+
+    private static ConfigLocation LastPosition(DuplicateKeyFilter filter)
+    {
+        var mark = filter.Current?.End ?? Mark.Empty;
+        return new ConfigLocation((int)Math.Max(mark.Line, 1), (int)Math.Max(mark.Column, 1), filter.CurrentPath);
+    }
+
+    private static YamlNode? SingleRoot(YamlStream stream, ConfigErrorSink errors)
+    {
+        if (stream.Documents.Count == 0)
+        {
+            errors.Add(ConfigLocation.Root, "the file holds no YAML document; at least the 'mesh' section is required");
+            return null;
+        }
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode;
+            errors.Add(ConfigLocation.Of(second, ""), "mesh.yaml must hold exactly one YAML document (found a second one here)");
+        }
+        return stream.Documents[0].RootNode;
+    }
+}
