@@ -9,6 +9,8 @@ namespace Relay.Core.Observability;
 /// Relay's instruments on one <see cref="Meter"/> named "Relay". Each instance owns its meter
 /// (or gets it from the factory), and the exporter subscribes by instance, so tests can create
 /// several side by side without seeing each other's numbers. Recording is allocation-free.
+/// Create one per <see cref="IMeterFactory"/>: a factory hands out one cached "Relay" meter, so a
+/// second instance would share its instruments.
 /// </summary>
 internal sealed class RelayMetrics : IDisposable
 {
