@@ -1,0 +1,34 @@
+namespace Relay.Core.Observability;
+
+/// <summary>
+/// Instrument names. They are already the Prometheus names, so what an operator greps for in
+/// docs/observability.md is what the code creates; the exporter only sanitises foreign names.
+/// </summary>
+internal static class MetricNames
+{
+    /// <summary>The meter name; the exporter also picks up meters whose name starts with it.</summary>
+    public const string MeterName = "Relay";
+
+    public const string ConnectionsOpened = "relay_connections_opened_total";
+    public const string ConnectionsActive = "relay_connections_active";
+    public const string ConnectionsClosed = "relay_connections_closed_total";
+    public const string Bytes = "relay_bytes_total";
+    public const string ConnectionDuration = "relay_connection_duration_seconds";
+    public const string UpstreamConnect = "relay_upstream_connect_seconds";
+    public const string UpstreamConnectFailures = "relay_upstream_connect_failures_total";
+    public const string ConfigReloads = "relay_config_reload_total";
+    public const string ConfigRevision = "relay_config_revision_info";
+    public const string ConfigLastReloadSuccess = "relay_config_last_reload_success_timestamp_seconds";
+    public const string BuildInfo = "relay_build_info";
+
+    public const string DirectionTag = "direction";
+    public const string ReasonTag = "reason";
+    public const string FlowTag = "flow";
+    public const string ServiceTag = "service";
+    public const string ResultTag = "result";
+    public const string RevisionTag = "revision";
+    public const string VersionTag = "version";
+
+    public const string ClientToUpstream = "client_to_upstream";
+    public const string UpstreamToClient = "upstream_to_client";
+}

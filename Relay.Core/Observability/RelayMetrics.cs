@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using Relay.Core.Connections;
+
+namespace Relay.Core.Observability;
+
+/// <summary>
+/// Relay's instruments on one <see cref="Meter"/> named "Relay". Each instance owns its meter
+/// (or gets it from the factory), and the exporter subscribes by instance, so tests can create
+/// several side by side without seeing each other's numbers. Recording is allocation-free.
+/// Create one per <see cref="IMeterFactory"/>: a factory hands out one cached "Relay" meter, so a
+/// second instance would share its instruments.
+/// </summary>
+internal sealed class RelayMetrics : IDisposable
+{
+    private readonly bool _ownsMeter;
+    private readonly TimeProvider _time;
+    private readonly Counter<long> _opened;
+    private readonly UpDownCounter<long> _active;
+    private readonly Counter<long> _closed;
+    private readonly Counter<long> _bytes;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _upstreamConnect;
+    private readonly Counter<long> _upstreamConnectFailures;
+    private readonly Counter<long> _configReloads;
+    private readonly ConfigReloadState _config = new();
+
+    public RelayMetrics(IMeterFactory? meterFactory = null, string? version = null, TimeProvider? timeProvider = null)
+    {
+        _ownsMeter = meterFactory is null;
+        Meter = meterFactory?.Create(new MeterOptions(MetricNames.MeterName)) ?? new Meter(MetricNames.MeterName);
+        _time = timeProvider ?? TimeProvider.System;
+        _opened = Meter.CreateCounter<long>(MetricNames.ConnectionsOpened, "{connection}", "Connections accepted, by listener direction.");
+        _active = Meter.CreateUpDownCounter<long>(MetricNames.ConnectionsActive, "{connection}", "Connections currently open, by listener direction.");
+        _closed = Meter.CreateCounter<long>(MetricNames.ConnectionsClosed, "{connection}", "Connections ended, by direction and close reason.");
+        _bytes = Meter.CreateCounter<long>(MetricNames.Bytes, "By", "Bytes copied, by direction and flow (client_to_upstream, upstream_to_client).");
+        _duration = Meter.CreateHistogram(MetricNames.ConnectionDuration, "s", "Connection lifetime from accept to close.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.ConnectionDuration });
+        _upstreamConnect = Meter.CreateHistogram(MetricNames.UpstreamConnect, "s", "Time to establish an upstream connection (successful attempts).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.UpstreamConnect });
+        _upstreamConnectFailures = Meter.CreateCounter<long>(MetricNames.UpstreamConnectFailures, "{attempt}", "Failed upstream connect attempts, by service.");
+        _configReloads = Meter.CreateCounter<long>(MetricNames.ConfigReloads, "{reload}", "Configuration reload attempts, by result (success, failure).");
+        Meter.CreateObservableGauge(MetricNames.ConfigRevision, _config.ObserveRevision, null, "The running configuration revision (value is always 1).");
+        Meter.CreateObservableGauge(MetricNames.ConfigLastReloadSuccess, _config.ObserveLastSuccess, "s", "Unix time of the last successful configuration load.");
+        var buildInfo = new Measurement<long>(1, MetricTags.Tag(MetricNames.VersionTag, version ?? DefaultVersion()));
+        Meter.CreateObservableGauge(MetricNames.BuildInfo, () => buildInfo, null, "Relay build version (value is always 1).");
+    }
+
+    /// <summary>The meter to hand to <see cref="PrometheusExporter"/>.</summary>
+    public Meter Meter { get; }
+
+    public void ConnectionOpened(Direction direction)
+    {
+        var tags = new TagList { MetricTags.For(direction) };
+        _opened.Add(1, tags);
+        _active.Add(1, tags);
+    }
+
+    /// <summary>Records the end of a connection that <see cref="ConnectionOpened"/> counted.</summary>
+    public void ConnectionClosed(Direction direction, CloseReason reason, long bytesToUpstream, long bytesToClient, TimeSpan duration)
+    {
+        var direct = MetricTags.For(direction);
+        var byDirection = new TagList { direct };
+        _active.Add(-1, byDirection);
+        _duration.Record(duration.TotalSeconds, byDirection);
+        _closed.Add(1, new TagList { direct, MetricTags.For(reason) });
+        // Zero-byte adds are skipped: they would only create an empty series per direction.
+        if (bytesToUpstream > 0)
+        {
+            _bytes.Add(bytesToUpstream, new TagList { direct, MetricTags.ClientToUpstream });
+        }
+        if (bytesToClient > 0)
+        {
+            _bytes.Add(bytesToClient, new TagList { direct, MetricTags.UpstreamToClient });
+        }
+    }
+
+    /// <summary>
+    /// One upstream connect attempt. Only successes feed the latency histogram (a timeout would
+    /// only measure the timeout); failures are counted per service (use "passthrough" for
+    /// destinations not in the config).
+    /// </summary>
+    public void UpstreamConnect(string service, TimeSpan elapsed, bool succeeded)
+    {
+        if (succeeded)
+        {
+            _upstreamConnect.Record(elapsed.TotalSeconds);
+            return;
+        }
+        _upstreamConnectFailures.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service) });
+    }
+
+    /// <summary>The first configuration load: sets revision and timestamp without counting a reload.</summary>
+    public void ConfigLoaded(string revision) => _config.Loaded(revision, _time.GetUtcNow());
+
+    /// <summary>
+    /// A reload attempt. <paramref name="runningRevision"/> is the revision in force afterwards:
+    /// the new one on success, the kept previous one on failure.
+    /// </summary>
+    public void ConfigReload(bool ok, string runningRevision)
+    {
+        _configReloads.Add(1, new TagList { ok ? MetricTags.Success : MetricTags.Failure });
+        if (ok)
+        {
+            _config.Loaded(runningRevision, _time.GetUtcNow());
+        }
+        else
+        {
+            _config.KeepRevision(runningRevision);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            Meter.Dispose();
+        }
+    }
+
+    private static string DefaultVersion() =>
+        typeof(RelayMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(RelayMetrics).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+}
