@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Capture;
+using Relay.Core.Net;
 using Relay.Core.Config;
 using Relay.Core.Routing;
 using Relay.Core.Transport;
@@ -13,7 +14,7 @@ namespace Relay.Core.Connections;
 /// admit → original destination → loop guard → resolve target → connect → copy → record.
 /// </summary>
 internal sealed partial class ConnectionHandler(
-    ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder, ILogger logger)
+    ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder, DestinationResolver resolveDestination, ILogger logger)
 {
     public async Task HandleAsync(Socket client, Direction direction)
     {
@@ -45,9 +46,10 @@ internal sealed partial class ConnectionHandler(
         }
     }
 
-    private static async Task<CloseReason> ProxyAsync(Socket client, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
+    private async Task<CloseReason> ProxyAsync(
+        Socket client, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
-        if (!OriginalDestinationReader.TryRead(client, out var destination))
+        if (!resolveDestination(client, out var destination))
         {
             return CloseReason.OriginalDestinationUnavailable;
         }
@@ -65,8 +67,10 @@ internal sealed partial class ConnectionHandler(
         }
         record.Service = target.ServiceName;
         connection.IdleTimeout = target.IdleTimeout;
+        var connectStarted = Stopwatch.GetTimestamp();
         var upstream = await target.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
         record.Endpoint = upstream.Endpoint;
+        recorder.UpstreamConnect(target.ServiceName ?? "passthrough", Stopwatch.GetElapsedTime(connectStarted), upstream.Socket is not null);
         if (upstream.Socket is null)
         {
             return upstream.Failure;

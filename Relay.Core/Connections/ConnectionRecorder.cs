@@ -9,6 +9,8 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
 {
     public void Opened(Direction direction) => metrics.ConnectionOpened(direction);
 
+    public void UpstreamConnect(string service, TimeSpan elapsed, bool succeeded) => metrics.UpstreamConnect(service, elapsed, succeeded);
+
     public void Closed(ConnectionRecord record)
     {
         var duration = Stopwatch.GetElapsedTime(record.StartedAt);

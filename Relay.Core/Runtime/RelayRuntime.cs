@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Relay.Core.Capture;
 using Relay.Core.Config;
 using Relay.Core.Connections;
 using Relay.Core.Listeners;
@@ -16,12 +17,13 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ActiveConfigHolder _config;
     private readonly ILogger _logger;
 
-    public RelayRuntime(ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory)
+    public RelayRuntime(ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination = null)
     {
         _logger = loggerFactory.CreateLogger("Relay");
         _config = new ActiveConfigHolder(ActiveConfig.Create(initial));
         Metrics = metrics;
-        var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _logger);
+        var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics),
+            resolveDestination ?? OriginalDestinationReader.TryRead, _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
     }
 
@@ -35,10 +37,25 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public bool IsReady { get; private set; }
 
+    public RunningConfigView ConfigView { get; private set; } = null!;
+
+    /// <summary>GET /clusters: each service's endpoints and their passive health.</summary>
+    public object ClustersView() => _config.Current.Clusters.All.Select(cluster => new
+    {
+        Service = cluster.Service.Name,
+        Endpoints = cluster.Endpoints.Select((endpoint, i) => new
+        {
+            Address = endpoint.ToString(),
+            ConsecutiveFailures = cluster.HealthOf(i).ConsecutiveFailures,
+            Ejected = cluster.HealthOf(i).IsEjected(Environment.TickCount64),
+        }),
+    }).ToList();
+
     /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
     public async Task StartAsync()
     {
         await _listeners.ReconcileAsync(ListenerSet.Desired(Current)).ConfigureAwait(false);
+        ConfigView = RunningConfigView.Of(Current, DateTimeOffset.UtcNow);
         IsReady = true;
     }
 
@@ -47,6 +64,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     {
         await _listeners.ReconcileAsync(ListenerSet.Desired(next)).ConfigureAwait(false);
         _config.Swap(next);
+        ConfigView = RunningConfigView.Of(next, DateTimeOffset.UtcNow);
     }
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Relay.Core.Admin;
 using Relay.Core.Observability;
 using Relay.Core.Runtime;
 using Relay.Daemon.Commands;
@@ -31,16 +32,22 @@ internal static partial class DaemonHost
         using var interrupt = Register(PosixSignal.SIGINT, signals);
         using var hangup = Register(PosixSignal.SIGHUP, signals);
 
-        await using var runtime = new RelayRuntime(snapshot, new RelayMetrics(), loggerFactory);
+        using var metrics = new RelayMetrics(version: VersionCommand.Version);
+        using var exporter = new PrometheusExporter(metrics.Meter);
+        metrics.ConfigLoaded(snapshot.Revision);
+        await using var runtime = new RelayRuntime(snapshot, metrics, loggerFactory);
+        AdminServer admin;
         try
         {
             await runtime.StartAsync().ConfigureAwait(false);
+            admin = await AdminServer.StartAsync(snapshot.Admin.Address, AdminEndpointsFor(runtime, exporter), loggerFactory, cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or IOException)
         {
             LogBindFailed(logger, ex.Message);
             return ExitCodes.Failure;
         }
+        await using var adminLifetime = admin;
         LogReady(logger, snapshot.Revision, configPath);
         notifier.Ready($"running revision {snapshot.Revision}");
 
@@ -60,6 +67,12 @@ internal static partial class DaemonHost
         LogStopped(logger);
         return ExitCodes.Ok;
     }
+
+    private static AdminEndpoints AdminEndpointsFor(RelayRuntime runtime, PrometheusExporter exporter) => new(
+        IsReady: () => runtime.IsReady,
+        Metrics: exporter,
+        Config: () => runtime.ConfigView,
+        Clusters: () => runtime.ClustersView());
 
     private static PosixSignalRegistration Register(PosixSignal signal, Channel<PosixSignal> signals) =>
         PosixSignalRegistration.Create(signal, context =>
