@@ -35,6 +35,7 @@ internal static class DaemonBinaries
     {
         // /tmp, not Path.GetTempPath(): TMPDIR may point below /root, which the relay user cannot traverse.
         var target = $"/tmp/relay-root-bin-{Environment.ProcessId}";
+        DeleteCopiesOfDeadProcesses();
         if (Directory.Exists(target))
         {
             Directory.Delete(target, recursive: true);
@@ -62,6 +63,19 @@ internal static class DaemonBinaries
         (await ProcessRunner.RunAsync(
             "dotnet", ["publish", project, "-c", configuration, "-o", target, "--nologo"],
             TimeSpan.FromMinutes(5))).EnsureSuccess();
+    }
+
+    /// <summary>The test host is often killed before ProcessExit runs, so earlier runs' copies are swept here.</summary>
+    private static void DeleteCopiesOfDeadProcesses()
+    {
+        foreach (var dir in Directory.GetDirectories("/tmp", "relay-root-bin-*"))
+        {
+            var pid = Path.GetFileName(dir)["relay-root-bin-".Length..];
+            if (int.TryParse(pid, out _) && !Directory.Exists($"/proc/{pid}"))
+            {
+                TryDelete(dir);
+            }
+        }
     }
 
     private static void TryDelete(string dir)
