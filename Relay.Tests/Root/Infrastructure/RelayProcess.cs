@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Relay.Tests.Root.Infrastructure;
+
+/// <summary>
+/// A Relay daemon running in a host namespace exactly as in production: capture rules applied by root
+/// (`relay iptables apply`), daemon under the relay uid via setpriv. `ip netns exec` and setpriv both
+/// exec(2), so <see cref="Pid"/> is the dotnet process itself and SIGTERM reaches the daemon directly.
+/// </summary>
+internal sealed partial class RelayProcess : IAsyncDisposable
+{
+    /// <summary>Cold start of the daemon under load from parallel builds on a 2-core VM takes a few seconds.</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly ProcessOutput output = new();
+    private readonly Process process;
+    private bool rulesRemoved;
+
+    private RelayProcess(NetnsHost host, RelayConfigFile config, string relayDll, Process process)
+    {
+        Host = host;
+        Config = config;
+        RelayDll = relayDll;
+        this.process = process;
+    }
+
+    public NetnsHost Host { get; }
+
+    public RelayConfigFile Config { get; }
+
+    public string RelayDll { get; }
+
+    public int Pid => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public IReadOnlyList<string> Lines => output.Lines;
+
+    public IReadOnlyList<AccessLogEntry> AccessLines =>
+        output.Lines.Where(AccessLogEntry.IsAccessLine).Select(AccessLogEntry.Parse).ToArray();
+
+    public static async Task<RelayProcess> StartAsync(NetnsHost host, MeshYamlOptions options, Action<RelayProcess>? track = null)
+    {
+        var user = await RelayUser.EnsureAsync();
+        var relayDll = await DaemonBinaries.RelayDllAsync();
+        var config = await RelayConfigFile.WriteAsync(host, options.Render(user.Name));
+        (await RunCliAsRootAsync(host, relayDll, "iptables", "apply", "--config", config.Path)).EnsureSuccess();
+        var relay = new RelayProcess(host, config, relayDll, Launch(host, user, relayDll, config.Path));
+        relay.output.Attach(relay.process);
+        relay.process.BeginOutputReadLine();
+        relay.process.BeginErrorReadLine();
+        track?.Invoke(relay);
+        await relay.WaitUntilReadyAsync();
+        await relay.AssertRunsAsRelayUserAsync(user);
+        return relay;
+    }
+
+    /// <summary>Runs `relay &lt;args&gt;` as root inside the host namespace (iptables apply/remove, validate).</summary>
+    public static Task<ProcessResult> RunCliAsRootAsync(NetnsHost host, string relayDll, params string[] args) =>
+        host.ExecAsync(new[] { "dotnet", relayDll }.Concat(args), null);
+
+    public Task<string?> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout) =>
+        output.WaitForLineAsync(predicate, timeout);
+
+    /// <summary>Waits until at least <paramref name="count"/> access lines exist; returns what is there.</summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> WaitForAccessLinesAsync(int count, TimeSpan timeout) =>
+        (await output.WaitForCountAsync(AccessLogEntry.IsAccessLine, count, timeout)).Select(AccessLogEntry.Parse).ToArray();
+
+    public void SendSigterm() => NativeMethods.kill(Pid, NativeMethods.SigTerm);
+
+    /// <summary>Exit code, or null if the daemon is still running after the timeout.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SIGTERM, wait for a clean exit, then remove the capture rules. Returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        SendSigterm();
+        var exitCode = await WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(30));
+        Assert.True(exitCode is not null, $"relay on {Host.Label} did not exit after SIGTERM:\n{output}");
+        await RemoveRulesAsync();
+        return exitCode.Value;
+    }
+
+    public async Task RemoveRulesAsync()
+    {
+        rulesRemoved = true;
+        (await RunCliAsRootAsync(Host, RelayDll, "iptables", "remove", "--config", Config.Path)).EnsureSuccess();
+    }
+
+    public override string ToString() => $"relay@{Host.Label} pid={Pid}:\n{output}";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+        if (!rulesRemoved)
+        {
+            rulesRemoved = true;
+            // Best effort: the namespace is deleted next anyway, taking its tables with it.
+            await RunCliAsRootAsync(Host, RelayDll, "iptables", "remove", "--config", Config.Path);
+        }
+        process.Dispose();
+        Config.Dispose();
+    }
+
+    private static Process Launch(NetnsHost host, RelayUser user, string relayDll, string configPath)
+    {
+        var info = new ProcessStartInfo("ip")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "netns", "exec", host.Name, "setpriv", $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups",
+            "dotnet", relayDll, "run", "--config", configPath,
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["HOME"] = "/tmp";
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        return Process.Start(info) ?? throw new InvalidOperationException("cannot start ip netns exec");
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < ReadyTimeout)
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"relay on {Host.Label} exited with {process.ExitCode} before ready:\n{output}");
+            }
+            if (output.Lines.Any(l => ReadyWord().IsMatch(l)) ||
+                await AdminClient.GetStatusAsync(Host, "/ready", TimeSpan.FromMilliseconds(500)) == 200)
+            {
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+        Assert.Fail($"relay on {Host.Label} not ready within {ReadyTimeout.TotalSeconds} s " +
+            $"(no 'ready' line, admin /ready not 200):\n{output}");
+    }
+
+    /// <summary>Guards the pid we will SIGTERM: it must be dotnet itself, running under the relay uid.</summary>
+    private async Task AssertRunsAsRelayUserAsync(RelayUser user)
+    {
+        var status = await File.ReadAllTextAsync($"/proc/{Pid}/status");
+        var name = StatusField(status, "Name");
+        var uids = StatusField(status, "Uid").Split('\t', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(name == "dotnet" && uids.All(u => u == user.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            $"relay pid {Pid} is '{name}' with uids [{string.Join(',', uids)}], expected dotnet as uid {user.Uid}");
+    }
+
+    private static string StatusField(string status, string key) =>
+        status.Split('\n').First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
+
+    [GeneratedRegex(@"\bready\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ReadyWord();
+}
