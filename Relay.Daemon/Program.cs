@@ -6,5 +6,6 @@ var root = new RootCommand("Relay: a transparent L4 service-mesh proxy for Linux
     RunCommand.Create(),
     ValidateCommand.Create(),
     VersionCommand.Create(),
+    IptablesCommand.Create(ConfigFiles.Load),
 };
 return await root.Parse(args).InvokeAsync();
