@@ -8,4 +8,6 @@ var root = new RootCommand("Relay: a transparent L4 service-mesh proxy for Linux
     VersionCommand.Create(),
     IptablesCommand.Create(ConfigFiles.Load),
 };
-return await root.Parse(args).InvokeAsync();
+// The daemon handles SIGTERM itself (drain up to limits.drain_timeout); System.CommandLine's
+// own handler would cancel and then end the process after its short termination timeout.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
