@@ -174,6 +174,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     private static string StatusField(string status, string key) =>
         status.Split('\n').First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
 
-    [GeneratedRegex(@"\bready\b", RegexOptions.IgnoreCase)]
+    /// <summary>"ready" as a word, not "/ready" (an admin route named in a start-up line) nor "not ready".</summary>
+    [GeneratedRegex(@"(?<!not |[/\w-])ready(?![\w-])", RegexOptions.IgnoreCase)]
     private static partial Regex ReadyWord();
 }
