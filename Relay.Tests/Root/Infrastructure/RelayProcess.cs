@@ -45,7 +45,12 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         var user = await RelayUser.EnsureAsync();
         var relayDll = await DaemonBinaries.RelayDllAsync();
         var config = await RelayConfigFile.WriteAsync(host, options.Render(user.Name));
-        (await RunCliAsRootAsync(host, relayDll, "iptables", "apply", "--config", config.Path)).EnsureSuccess();
+        var apply = await RunCliAsRootAsync(host, relayDll, "iptables", "apply", "--config", config.Path);
+        if (!apply.Succeeded)
+        {
+            config.Dispose();
+            apply.EnsureSuccess();
+        }
         var relay = new RelayProcess(host, config, relayDll, Launch(host, user, relayDll, config.Path));
         relay.output.Attach(relay.process);
         relay.process.BeginOutputReadLine();
