@@ -18,6 +18,20 @@ public sealed class CaptureTrafficRootTests : IDisposable
     {
         NetworkNamespace.AssertRoot();
         _ns = new NetworkNamespace();
+        try
+        {
+            AddVethAndApplyRules();
+        }
+        catch
+        {
+            // xunit does not call Dispose when the constructor throws; the namespace must still go.
+            _ns.Dispose();
+            throw;
+        }
+    }
+
+    private void AddVethAndApplyRules()
+    {
         // A veth gives 198.18.0.0/24 a route; nothing answers on the far end, so uncaptured SYNs just go unanswered.
         _ns.Exec("ip", "link", "add", "rly0", "type", "veth", "peer", "name", "rly1");
         _ns.Exec("ip", "addr", "add", "198.18.0.1/24", "dev", "rly0");

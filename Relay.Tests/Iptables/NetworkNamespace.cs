@@ -16,7 +16,16 @@ internal sealed class NetworkNamespace : IDisposable
         Name = $"relay-ipt-{Guid.NewGuid():N}"[..18];
         var added = ProcessRunner.Run("ip", ["netns", "add", Name], null, Timeout);
         Assert.True(added.Succeeded, $"ip netns add {Name}: {added.Stderr}");
-        Exec("ip", "link", "set", "lo", "up");
+        try
+        {
+            // REDIRECT sends to the primary address of lo, so lo must be up for refused-not-dropped.
+            Exec("ip", "link", "set", "lo", "up");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public string Name { get; }

@@ -83,7 +83,7 @@ public sealed class RelayServiceUnitTests : IDisposable
         var line = UnitText.Split('\n').Single(l => l.StartsWith("ExecStopPost=", StringComparison.Ordinal));
 
         Assert.StartsWith("ExecStopPost=+", line, StringComparison.Ordinal);
-        Assert.Contains("\"$SERVICE_RESULT\" = success", line, StringComparison.Ordinal);
+        Assert.Contains("\"$$SERVICE_RESULT\" = success", line, StringComparison.Ordinal);
         Assert.Contains("relay iptables remove --config /etc/relay/mesh.yaml", line, StringComparison.Ordinal);
     }
 }

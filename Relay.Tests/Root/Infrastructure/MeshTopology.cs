@@ -49,8 +49,7 @@ internal sealed partial class MeshTopology : IAsyncDisposable
     /// <summary>Starts a Relay on <paramref name="host"/>; the topology stops it before deleting namespaces.</summary>
     public async Task<RelayProcess> StartRelayAsync(NetnsHost host, MeshYamlOptions options)
     {
-        var relay = await RelayProcess.StartAsync(host, options, started => relays.Add(started));
-        return relay;
+        return await RelayProcess.StartAsync(host, options, relays.Add);
     }
 
     private async Task BuildAsync(int hostCount)
@@ -89,19 +88,28 @@ internal sealed partial class MeshTopology : IAsyncDisposable
         }
     }
 
+    /// <summary>Relays first (rules removed, processes gone), then hosts, then the switch; one failing step
+    /// must not leak the namespaces after it, so every step runs and the first error is rethrown at the end.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var relay in relays)
+        var steps = relays.Select(r => (Func<ValueTask>)r.DisposeAsync)
+            .Concat(hosts.Select(h => (Func<ValueTask>)h.DisposeAsync))
+            .Append(() => switchHost?.DisposeAsync() ?? ValueTask.CompletedTask);
+        Exception? first = null;
+        foreach (var step in steps)
         {
-            await relay.DisposeAsync();
+            try
+            {
+                await step();
+            }
+            catch (Exception ex)
+            {
+                first ??= ex;
+            }
         }
-        foreach (var host in hosts)
+        if (first is not null)
         {
-            await host.DisposeAsync();
-        }
-        if (switchHost is not null)
-        {
-            await switchHost.DisposeAsync();
+            throw new InvalidOperationException("topology teardown failed", first);
         }
     }
 

@@ -45,7 +45,12 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         var user = await RelayUser.EnsureAsync();
         var relayDll = await DaemonBinaries.RelayDllAsync();
         var config = await RelayConfigFile.WriteAsync(host, options.Render(user.Name));
-        (await RunCliAsRootAsync(host, relayDll, "iptables", "apply", "--config", config.Path)).EnsureSuccess();
+        var apply = await RunCliAsRootAsync(host, relayDll, "iptables", "apply", "--config", config.Path);
+        if (!apply.Succeeded)
+        {
+            config.Dispose();
+            apply.EnsureSuccess();
+        }
         var relay = new RelayProcess(host, config, relayDll, Launch(host, user, relayDll, config.Path));
         relay.output.Attach(relay.process);
         relay.process.BeginOutputReadLine();
@@ -174,6 +179,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     private static string StatusField(string status, string key) =>
         status.Split('\n').First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
 
-    [GeneratedRegex(@"\bready\b", RegexOptions.IgnoreCase)]
+    /// <summary>"ready" as a word, not "/ready" (an admin route named in a start-up line) nor "not ready".</summary>
+    [GeneratedRegex(@"(?<!not |[/\w-])ready(?![\w-])", RegexOptions.IgnoreCase)]
     private static partial Regex ReadyWord();
 }
