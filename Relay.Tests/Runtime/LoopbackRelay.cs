@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using Relay.Core.Net;
+using Relay.Core.Observability;
+using Relay.Core.Runtime;
+using Relay.Tests.Support;
+
+namespace Relay.Tests.Runtime;
+
+/// <summary>
+/// A RelayRuntime on loopback whose "original destination" is always the given upstream
+/// (there is no NAT on loopback), with its access log captured.
+/// </summary>
+internal sealed class LoopbackRelay : IAsyncDisposable
+{
+    private LoopbackRelay(RelayRuntime runtime, CapturingLoggerProvider log, RelayMetrics metrics, PrometheusExporter exporter, int outboundPort)
+    {
+        Runtime = runtime;
+        Log = log;
+        Metrics = metrics;
+        Exporter = exporter;
+        OutboundPort = outboundPort;
+    }
+
+    public RelayRuntime Runtime { get; }
+
+    public CapturingLoggerProvider Log { get; }
+
+    public RelayMetrics Metrics { get; }
+
+    public PrometheusExporter Exporter { get; }
+
+    public int OutboundPort { get; }
+
+    public static async Task<LoopbackRelay> StartAsync(IPEndPoint upstream, string limitsYaml)
+    {
+        var outbound = FreePorts.Next();
+        var config = TestConfigs.Load($$"""
+            mesh: { trust_domain: mesh.test }
+            capture: { outbound_port: {{outbound}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
+            admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
+            limits: {{limitsYaml}}
+            """);
+        var log = new CapturingLoggerProvider();
+        var metrics = new RelayMetrics();
+        var exporter = new PrometheusExporter(metrics.Meter);
+        var destination = new OriginalDestination(NetEndpoint.From(upstream));
+        var runtime = new RelayRuntime(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
+        {
+            d = destination;
+            return true;
+        });
+        await runtime.StartAsync();
+        return new LoopbackRelay(runtime, log, metrics, exporter, outbound);
+    }
+
+    public async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, OutboundPort));
+        return socket;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runtime.DisposeAsync();
+        Exporter.Dispose();
+        Metrics.Dispose();
+        Log.Dispose();
+    }
+}

@@ -1,0 +1,77 @@
+using Relay.Core.Upstreams;
+using Relay.Tests.Support;
+
+namespace Relay.Tests.Upstreams;
+
+[Trait("Tier", "Unit")]
+public sealed class ClusterStateTests
+{
+    private static ClusterState Cluster() => new(TestConfigs.Load("""
+        mesh: { trust_domain: mesh.test }
+        services:
+          orders: { port: 8080, endpoints: [198.18.0.2:8080, 198.18.0.3:8080, 198.18.0.4:8080], mesh_tls: false }
+        """).Services[0]);
+
+    [Fact]
+    public void PickOrder_RotatesRoundRobin()
+    {
+        var cluster = Cluster();
+        Assert.Equal([0, 1, 2], cluster.PickOrder(0));
+        Assert.Equal([1, 2, 0], cluster.PickOrder(0));
+        Assert.Equal([2, 0, 1], cluster.PickOrder(0));
+        Assert.Equal([0, 1, 2], cluster.PickOrder(0));
+    }
+
+    [Fact]
+    public void PickOrder_PutsEjectedEndpointsLast_ButStillTriesThem()
+    {
+        var cluster = Cluster();
+        cluster.HealthOf(0).RecordFailure(nowMs: 1000);
+        Assert.Equal([1, 2, 0], cluster.PickOrder(1000));
+        Assert.Equal([1, 2, 0], cluster.PickOrder(1500));
+        // Ejection (1 s after the first failure) is over: back in rotation.
+        Assert.Equal([0, 1, 2], cluster.PickOrder(2500));
+    }
+
+    [Fact]
+    public void EndpointHealth_BackoffDoublesAndCapsAt30s_AndSuccessClears()
+    {
+        var health = new EndpointHealth();
+        health.RecordFailure(0);
+        Assert.True(health.IsEjected(999));
+        Assert.False(health.IsEjected(1000));
+        health.RecordFailure(0);
+        Assert.True(health.IsEjected(1999));
+        Assert.False(health.IsEjected(2000));
+        for (var i = 0; i < 10; i++)
+        {
+            health.RecordFailure(0);
+        }
+        Assert.True(health.IsEjected(29_999));
+        Assert.False(health.IsEjected(30_000));
+        health.RecordSuccess();
+        Assert.False(health.IsEjected(1));
+        Assert.Equal(0, health.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public void ClusterSet_KeepsStateOfUnchangedServiceAcrossReload()
+    {
+        var before = TestConfigs.Load("""
+            mesh: { trust_domain: mesh.test }
+            services:
+              a: { port: 8080, endpoints: [198.18.0.2:8080], mesh_tls: false }
+              b: { port: 9090, endpoints: [198.18.0.3:9090], mesh_tls: false }
+            """);
+        var after = TestConfigs.Load("""
+            mesh: { trust_domain: mesh.test }
+            services:
+              a: { port: 8080, endpoints: [198.18.0.2:8080], mesh_tls: false }
+              b: { port: 9090, endpoints: [198.18.0.4:9090], mesh_tls: false }
+            """);
+        var first = ClusterSet.Build(before.Services);
+        var second = ClusterSet.Build(after.Services, first);
+        Assert.Same(first[before.Services[0]], second[after.Services[0]]);
+        Assert.NotSame(first[before.Services[1]], second[after.Services[1]]);
+    }
+}
