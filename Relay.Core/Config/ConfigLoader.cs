@@ -20,6 +20,9 @@ public static class ConfigLoader
     // and the value stays short enough for logs, metrics labels and /config.
     private const int RevisionLength = 12;
 
+    // Editors on other platforms may save a byte order mark; it is not part of the YAML text.
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static ConfigLoadResult LoadFile(string path)
@@ -33,7 +36,7 @@ public static class ConfigLoader
         string text;
         try
         {
-            var start = bytes.AsSpan().StartsWith(StrictUtf8.Preamble) ? StrictUtf8.Preamble.Length : 0;
+            var start = bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
             text = StrictUtf8.GetString(bytes.AsSpan(start));
         }
         catch (DecoderFallbackException e)

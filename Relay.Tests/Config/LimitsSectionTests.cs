@@ -1,0 +1,49 @@
+using static Relay.Tests.Config.ConfigTestFiles;
+
+namespace Relay.Tests.Config;
+
+[Trait("Tier", "Unit")]
+public sealed class LimitsSectionTests
+{
+    [Theory]
+    [InlineData("0", "got 0")]
+    [InlineData("1000001", "got 1000001")]
+    public void Load_MaxConnectionsOutOfRange_Reported(string value, string messagePart)
+    {
+        var error = SingleError(MeshHeader + $"limits:\n  max_connections: {value}\n");
+
+        AssertError(error, 4, 20, "limits.max_connections", messagePart);
+    }
+
+    [Theory]
+    [InlineData("4095")]
+    [InlineData("1048577")]
+    public void Load_BufferSizeOutOfRange_Reported(string value)
+    {
+        var error = SingleError(MeshHeader + $"limits:\n  buffer_size: {value}\n");
+
+        AssertError(error, 4, 16, "limits.buffer_size", "must be between 4096 and 1048576");
+    }
+
+    [Fact]
+    public void Load_DurationAsNumber_Reported()
+    {
+        var error = SingleError(MeshHeader + "limits:\n  connect_timeout: 2\n");
+
+        AssertError(error, 4, 20, "limits.connect_timeout", "not a duration");
+    }
+
+    [Fact]
+    public void Load_Limits_Compiled()
+    {
+        var yaml = MeshHeader + "limits:\n  max_connections: 5\n  connect_timeout: 500ms\n  idle_timeout: 5m\n  drain_timeout: 1s\n  buffer_size: 4096\n";
+
+        var limits = Valid(yaml).Limits;
+
+        Assert.Equal(5, limits.MaxConnections);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), limits.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), limits.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), limits.DrainTimeout);
+        Assert.Equal(4096, limits.BufferSize);
+    }
+}
