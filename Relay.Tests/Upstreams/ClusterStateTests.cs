@@ -30,7 +30,7 @@ public sealed class ClusterStateTests
         Assert.Equal([1, 2, 0], cluster.PickOrder(1000));
         Assert.Equal([1, 2, 0], cluster.PickOrder(1500));
         // Ejection (1 s after the first failure) is over: back in rotation.
-        Assert.Equal([0, 1, 2], cluster.PickOrder(2500));
+        Assert.Equal([2, 0, 1], cluster.PickOrder(2500));
     }
 
     [Fact]
