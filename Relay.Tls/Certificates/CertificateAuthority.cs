@@ -35,10 +35,20 @@ public static partial class CertificateAuthority
         var serial = RandomNumberGenerator.GetBytes(16);
         // RFC 5280 §4.1.2.5 wants a positive serial: clear the top bit.
         serial[0] &= 0x7F;
-        var notAfter = options.NotAfter < issuer.NotAfter ? options.NotAfter : new DateTimeOffset(issuer.NotAfter.ToUniversalTime());
-        using var signed = request.Create(issuer, options.NotBefore, notAfter, serial);
+        // A leaf never outlives its issuer; notBefore is not clamped so tests can mint expired leaves.
+        var issuerNotAfter = CertificateFacts.NotAfter(issuer);
+        var notAfter = options.NotAfter < issuerNotAfter ? options.NotAfter : issuerNotAfter;
+        using var signed = request.Create(issuer.SubjectName, SignerFor(issuer), options.NotBefore, notAfter, serial);
         return key is RSA r ? signed.CopyWithPrivateKey(r) : signed.CopyWithPrivateKey((ECDsa)key);
     }
+
+    // The generator overload lets an ECDSA CA sign an RSA leaf (tests cover RSA keys).
+    private static X509SignatureGenerator SignerFor(X509Certificate2 issuer) =>
+        issuer.GetECDsaPrivateKey() is { } ec
+            ? X509SignatureGenerator.CreateForECDsa(ec)
+            : X509SignatureGenerator.CreateForRSA(
+                issuer.GetRSAPrivateKey() ?? throw new ArgumentException("issuer has no ECDSA or RSA private key", nameof(issuer)),
+                RSASignaturePadding.Pkcs1);
 
     private static void AddExtensions(CertificateRequest request, X509Certificate2 issuer, LeafOptions options)
     {
