@@ -40,11 +40,15 @@ internal sealed class TestPki : IDisposable
         File.WriteAllText(BundlePath, string.Concat((bundle ?? [Root]).Select(c => c.ExportCertificatePem() + "\n")));
     }
 
+    /// <summary>Issues, writes and loads credentials for <paramref name="id"/> in a private subdirectory (so a watched set is untouched).</summary>
     public MeshCredentials Credentials(string id)
     {
         using var leaf = Leaf(id);
-        Write(leaf);
-        var result = CredentialLoader.Load(CertPath, KeyPath, BundlePath, TrustDomain);
+        var dir = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "creds-" + Guid.NewGuid().ToString("N"))).FullName;
+        File.WriteAllText(Path.Combine(dir, "cert.pem"), leaf.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "key.pem"), Pkcs8(leaf));
+        File.WriteAllText(Path.Combine(dir, "bundle.pem"), Root.ExportCertificatePem());
+        var result = CredentialLoader.Load(Path.Combine(dir, "cert.pem"), Path.Combine(dir, "key.pem"), Path.Combine(dir, "bundle.pem"), TrustDomain);
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         return result.Credentials!;
     }
