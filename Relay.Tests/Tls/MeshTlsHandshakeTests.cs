@@ -134,4 +134,20 @@ public sealed class MeshTlsHandshakeTests : IDisposable
         Assert.False(server.Succeeded);
         Assert.Contains(server.Failure, new[] { MeshHandshakeFailure.ProtocolError, MeshHandshakeFailure.AlpnMismatch });
     }
+
+    [Fact]
+    public async Task Handshake_ServerChainWithIntermediate_ClientVerifiesViaSentIntermediate()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var intermediate = pki.Leaf(new LeafOptions(["spiffe://corp.example"], now.AddMinutes(-5), now.AddDays(1)) { IsCa = true, ServerAuth = false, ClientAuth = false });
+        using var leaf = CertificateAuthority.Issue(intermediate, LeafOptions.ForIdentity(VmB, now, TimeSpan.FromHours(1)));
+        pki.Write(leaf, chain: [intermediate]);
+        var loaded = CredentialLoader.Load(pki.CertPath, pki.KeyPath, pki.BundlePath, TestPki.TrustDomain);
+        Assert.True(loaded.Succeeded, string.Join("; ", loaded.Errors));
+
+        var (client, server) = await loopback.RunAndCloseAsync(clientCreds, () => loaded.Credentials!, [SpiffeId.Parse(VmB)], null);
+
+        Assert.True(client.Succeeded, client.Detail);
+        Assert.True(server.Succeeded, server.Detail);
+    }
 }
