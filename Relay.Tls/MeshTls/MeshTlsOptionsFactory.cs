@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Relay.Tls.Certificates;
+using Relay.Tls.Identity;
+
+namespace Relay.Tls.MeshTls;
+
+/// <summary>
+/// Builds SslStream options for mesh handshakes from a credentials instance. A fresh options object
+/// per handshake lets each carry its own <see cref="PeerVerdict"/>; the expensive part, the
+/// SslStreamCertificateContext, is shared from <see cref="MeshCredentials"/>, and SslStream's
+/// native context and session caches key on the certificate context, protocols and target host,
+/// not on the options instance, so TLS resumption still works (MeshTlsHandshakeTests proves it).
+/// </summary>
+public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, SslProtocols minVersion)
+{
+    private readonly SslProtocols protocols = ProtocolsFrom(minVersion);
+
+    public SslProtocols EnabledProtocols => protocols;
+
+    /// <summary>TLS 1.3 only when the minimum is 1.3; otherwise 1.2 and 1.3. Nothing older is ever enabled.</summary>
+    public static SslProtocols ProtocolsFrom(SslProtocols minVersion) =>
+        minVersion == SslProtocols.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <param name="allow">The inbound port's allow list; null admits any peer of our trust domain.</param>
+    public MeshServerOptions CreateServer(MeshCredentials credentials, ImmutableArray<SpiffeIdPattern>? allow)
+    {
+        var verdict = new PeerVerdict();
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = credentials.CertificateContext,
+            ClientCertificateRequired = true,
+            ApplicationProtocols = [MeshAlpn.Protocol],
+            EnabledSslProtocols = protocols,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            // Our own chain validation runs in the callback; the platform's verdict is discarded.
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                verdict.Record(validator.Validate(certificate, chain, credentials, PeerRole.Client, allow)),
+        };
+        return new MeshServerOptions(options, verdict);
+    }
+
+    /// <param name="targetHost">Sent as SNI (unless an IP literal) and the key of the client session cache: use one name per upstream endpoint.</param>
+    /// <param name="expectedServerIdentities">The service's <c>identities</c>; empty accepts any peer of our trust domain.</param>
+    public MeshClientOptions CreateClient(MeshCredentials credentials, string targetHost, ImmutableArray<SpiffeId> expectedServerIdentities)
+    {
+        var verdict = new PeerVerdict();
+        var allow = ServerAllowList(expectedServerIdentities);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = targetHost,
+            ClientCertificateContext = credentials.CertificateContext,
+            ApplicationProtocols = [MeshAlpn.Protocol],
+            EnabledSslProtocols = protocols,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            AllowTlsResume = true,
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                verdict.Record(validator.Validate(certificate, chain, credentials, PeerRole.Server, allow)),
+        };
+        return new MeshClientOptions(options, verdict);
+    }
+
+    internal static ImmutableArray<SpiffeIdPattern>? ServerAllowList(ImmutableArray<SpiffeId> identities) =>
+        identities.IsDefaultOrEmpty
+            ? null
+            : [.. identities.Select(id => new SpiffeIdPattern(id.TrustDomain, id.Path, IsPrefix: false))];
+}
