@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Relay.Core.Capture;
 using Relay.Core.Net;
 using Relay.Core.Config;
+using Relay.Core.Listeners;
 using Relay.Core.Routing;
 using Relay.Core.Transport;
 
@@ -16,8 +17,9 @@ namespace Relay.Core.Connections;
 internal sealed partial class ConnectionHandler(
     ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder, DestinationResolver resolveDestination, ILogger logger)
 {
-    public async Task HandleAsync(Socket client, Direction direction)
+    public async Task HandleAsync(Socket client, ListenerSpec listener)
     {
+        var direction = listener.Direction;
         var active = config.Current;
         var limits = active.Snapshot.Limits;
         var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
@@ -27,7 +29,7 @@ internal sealed partial class ConnectionHandler(
         {
             record.Reason = connection is null
                 ? CloseReason.MaxConnectionsExceeded
-                : await ProxyAsync(client, connection, active, record).ConfigureAwait(false);
+                : await ProxyAsync(client, listener, connection, active, record).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -47,9 +49,14 @@ internal sealed partial class ConnectionHandler(
     }
 
     private async Task<CloseReason> ProxyAsync(
-        Socket client, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
+        Socket client, ListenerSpec listener, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
-        if (!resolveDestination(client, out var destination))
+        OriginalDestination destination;
+        if (listener.FixedDestination is { } fixedTo)
+        {
+            destination = fixedTo;
+        }
+        else if (!resolveDestination(client, out destination))
         {
             return CloseReason.OriginalDestinationUnavailable;
         }

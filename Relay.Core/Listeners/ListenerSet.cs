@@ -11,7 +11,7 @@ namespace Relay.Core.Listeners;
 /// The listening sockets a snapshot asks for. Reconciling against a new snapshot keeps the
 /// sockets whose address is unchanged, so a reload never refuses a connection.
 /// </summary>
-internal sealed partial class ListenerSet(Func<Socket, Direction, Task> handle, ILogger logger) : IAsyncDisposable
+internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handle, ILogger logger) : IAsyncDisposable
 {
     private readonly Dictionary<ListenerSpec, TcpListenerLoop> _open = new();
 

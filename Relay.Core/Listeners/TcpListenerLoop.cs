@@ -18,12 +18,12 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
     private static readonly TimeSpan AcceptErrorBackoff = TimeSpan.FromMilliseconds(100);
 
     private readonly Socket _socket;
-    private readonly Func<Socket, Direction, Task> _handle;
+    private readonly Func<Socket, ListenerSpec, Task> _handle;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    private TcpListenerLoop(ListenerSpec spec, Socket socket, Func<Socket, Direction, Task> handle, ILogger logger)
+    private TcpListenerLoop(ListenerSpec spec, Socket socket, Func<Socket, ListenerSpec, Task> handle, ILogger logger)
     {
         Spec = spec;
         _socket = socket;
@@ -33,7 +33,7 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
 
     public ListenerSpec Spec { get; }
 
-    public static TcpListenerLoop Bind(ListenerSpec spec, Func<Socket, Direction, Task> handle, ILogger logger)
+    public static TcpListenerLoop Bind(ListenerSpec spec, Func<Socket, ListenerSpec, Task> handle, ILogger logger)
     {
         var socket = new Socket(spec.Address.Family, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -81,7 +81,7 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
                 return;
             }
             client.NoDelay = true;
-            _ = _handle(client, Spec.Direction);
+            _ = _handle(client, Spec);
         }
     }
 
