@@ -2,20 +2,24 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Capture;
-using Relay.Core.Net;
 using Relay.Core.Config;
 using Relay.Core.Listeners;
+using Relay.Core.Mtls;
+using Relay.Core.Net;
 using Relay.Core.Routing;
 using Relay.Core.Transport;
+using Relay.Core.Upstreams;
 
 namespace Relay.Core.Connections;
 
 /// <summary>
 /// The data path for one accepted connection, one stage per line:
-/// admit → original destination → loop guard → resolve target → connect → copy → record.
+/// admit → original destination → loop guard → resolve target → secure client (inbound mTLS)
+/// → connect → secure upstream (outbound mTLS) → copy → record.
 /// </summary>
 internal sealed partial class ConnectionHandler(
-    ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder, DestinationResolver resolveDestination, ILogger logger)
+    ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
+    DestinationResolver resolveDestination, MeshTlsRuntime? tls, ILogger logger)
 {
     public async Task HandleAsync(Socket client, ListenerSpec listener)
     {
@@ -51,12 +55,7 @@ internal sealed partial class ConnectionHandler(
     private async Task<CloseReason> ProxyAsync(
         Socket client, ListenerSpec listener, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
-        OriginalDestination destination;
-        if (listener.FixedDestination is { } fixedTo)
-        {
-            destination = fixedTo;
-        }
-        else if (!resolveDestination(client, out destination))
+        if (!TryGetDestination(client, listener, out var destination))
         {
             return CloseReason.OriginalDestinationUnavailable;
         }
@@ -74,21 +73,63 @@ internal sealed partial class ConnectionHandler(
         }
         record.Service = target.ServiceName;
         connection.IdleTimeout = target.IdleTimeout;
-        var connectStarted = Stopwatch.GetTimestamp();
-        var upstream = await target.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
-        record.Endpoint = upstream.Endpoint;
-        recorder.UpstreamConnect(target.ServiceName ?? "passthrough", Stopwatch.GetElapsedTime(connectStarted), upstream.Socket is not null);
+        var clientSide = target.InboundPort is { } port
+            ? await InboundSecurity.SecureAsync(client, port, tls, record).ConfigureAwait(false)
+            : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
+        if (clientSide.Stream is null)
+        {
+            return clientSide.Failure;
+        }
+        await using var clientEnd = new ConnectionEnd(client, clientSide.Stream, active.Snapshot.Limits.BufferSize);
+        var reason = await ForwardAsync(clientEnd, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+        if (reason != CloseReason.Completed)
+        {
+            // Before disposal closes it gracefully: the app must see a reset, not an empty reply.
+            clientEnd.Reset();
+        }
+        return reason;
+    }
+
+    private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    {
+        var upstream = await ConnectAsync(target, record).ConfigureAwait(false);
         if (upstream.Socket is null)
         {
             return upstream.Failure;
         }
-        return await CopyAsync(client, upstream.Socket, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+        var upstreamSide = OutboundSecurity.Applies(target.Service, tls)
+            ? await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service!, tls!, record).ConfigureAwait(false)
+            : SecuredStream.Plain(new NetworkStream(upstream.Socket, ownsSocket: false));
+        if (upstreamSide.Stream is null)
+        {
+            upstream.Socket.Dispose();
+            return upstreamSide.Failure;
+        }
+        await using var upstreamEnd = new ConnectionEnd(upstream.Socket, upstreamSide.Stream, bufferSize);
+        return await CopyAsync(clientEnd, upstreamEnd, connection, record).ConfigureAwait(false);
     }
 
-    private static async Task<CloseReason> CopyAsync(Socket client, Socket upstream, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    private bool TryGetDestination(Socket client, ListenerSpec listener, out OriginalDestination destination)
     {
-        await using var clientEnd = ConnectionEnd.ForSocket(client, bufferSize);
-        await using var upstreamEnd = ConnectionEnd.ForSocket(upstream, bufferSize);
+        if (listener.FixedDestination is { } fixedTo)
+        {
+            destination = fixedTo;
+            return true;
+        }
+        return resolveDestination(client, out destination);
+    }
+
+    private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, ConnectionRecord record)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var upstream = await target.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
+        record.Endpoint = upstream.Endpoint;
+        recorder.UpstreamConnect(target.ServiceName ?? "passthrough", Stopwatch.GetElapsedTime(started), upstream.Socket is not null);
+        return upstream;
+    }
+
+    private static async Task<CloseReason> CopyAsync(ConnectionEnd clientEnd, ConnectionEnd upstreamEnd, ActiveConnection connection, ConnectionRecord record)
+    {
         connection.OnAbort(() =>
         {
             clientEnd.Reset();

@@ -1,4 +1,5 @@
 using System.Net;
+using Relay.Core.Mtls;
 using Relay.Core.Net;
 
 namespace Relay.Core.Connections;
@@ -18,4 +19,13 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
     public long BytesToUpstream { get; set; }
     public long BytesToClient { get; set; }
     public CloseReason Reason { get; set; }
+
+    /// <summary>The mesh TLS session on the side Relay authenticated (client inbound, upstream outbound).</summary>
+    public TlsFacts? Tls { get; set; }
+
+    /// <summary>Why a mesh handshake failed (the handshake metric's reason label), for the access log.</summary>
+    public string? TlsDetail { get; set; }
+
+    /// <summary>allow | deny when an inbound port has an allow list; "-" otherwise.</summary>
+    public string? Policy { get; set; }
 }

@@ -25,11 +25,17 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
             record.BytesToUpstream,
             record.BytesToClient,
             (long)duration.TotalMilliseconds,
-            record.Reason.Label());
+            record.Reason.Label(),
+            record.Tls?.Version ?? "-",
+            record.Tls?.Cipher ?? "-",
+            record.Tls?.Peer.ToString() ?? "-",
+            record.Policy ?? "-",
+            record.TlsDetail ?? "-");
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason}")]
+        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} peer={PeerIdentity} policy={Policy} tls_error={TlsError}")]
     private static partial void LogAccess(ILogger logger, string direction, string client, string destination, string service,
-        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason);
+        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason,
+        string tlsVersion, string cipher, string peerIdentity, string policy, string tlsError);
 }

@@ -28,7 +28,6 @@ internal static class TargetResolver
             // Captured by rules of an older config, or a direct hit on the inbound listener.
             return (null, CloseReason.InboundPortNotDeclared);
         }
-        return (UpstreamTarget.ForEndpoint($"inbound:{port.Port}", port.ForwardTo, config.Limits.ConnectTimeout, port.IdleTimeout),
-            CloseReason.Completed);
+        return (UpstreamTarget.ForInbound(port, config.Limits.ConnectTimeout), CloseReason.Completed);
     }
 }

@@ -6,20 +6,27 @@ namespace Relay.Core.Connections;
 
 /// <summary>
 /// What a connection should be forwarded to, decided before connecting: a service's cluster
-/// or one fixed endpoint (passthrough, inbound app), with the timeouts that apply.
+/// or one fixed endpoint (passthrough, inbound app), with the timeouts and the policy that apply.
 /// </summary>
 internal sealed record UpstreamTarget(
     string? ServiceName,
     ClusterState? Cluster,
     NetEndpoint? Endpoint,
     TimeSpan ConnectTimeout,
-    TimeSpan IdleTimeout)
+    TimeSpan IdleTimeout,
+    InboundPortSnapshot? InboundPort = null)
 {
+    /// <summary>The mesh service being called (outbound), which decides upstream TLS.</summary>
+    public ServiceSnapshot? Service => Cluster?.Service;
+
     public static UpstreamTarget ForCluster(ClusterState cluster) =>
         new(cluster.Service.Name, cluster, null, cluster.Service.ConnectTimeout, cluster.Service.IdleTimeout);
 
     public static UpstreamTarget ForEndpoint(string? name, NetEndpoint endpoint, TimeSpan connectTimeout, TimeSpan idleTimeout) =>
         new(name, null, endpoint, connectTimeout, idleTimeout);
+
+    public static UpstreamTarget ForInbound(InboundPortSnapshot port, TimeSpan connectTimeout) =>
+        new($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
 
     public Task<UpstreamConnectResult> ConnectAsync(CancellationToken cancellationToken) =>
         Cluster is not null

@@ -3,6 +3,7 @@ using Relay.Core.Capture;
 using Relay.Core.Config;
 using Relay.Core.Connections;
 using Relay.Core.Listeners;
+using Relay.Core.Mtls;
 using Relay.Core.Observability;
 
 namespace Relay.Core.Runtime;
@@ -17,19 +18,25 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ActiveConfigHolder _config;
     private readonly ILogger _logger;
 
-    public RelayRuntime(ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination = null)
+    public RelayRuntime(
+        ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory,
+        DestinationResolver? resolveDestination = null, MeshTlsRuntime? tls = null)
     {
+        Tls = tls;
         _logger = loggerFactory.CreateLogger("Relay");
         _config = new ActiveConfigHolder(ActiveConfig.Create(initial));
         Metrics = metrics;
         var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics),
-            resolveDestination ?? OriginalDestinationReader.TryRead, _logger);
+            resolveDestination ?? OriginalDestinationReader.TryRead, tls, _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
     }
 
     public ConnectionRegistry Registry { get; } = new();
 
     public RelayMetrics Metrics { get; }
+
+    /// <summary>Mesh TLS credentials and handshaker; null when the config has no tls section.</summary>
+    public MeshTlsRuntime? Tls { get; }
 
     public ConfigSnapshot Current => _config.Current.Snapshot;
 
@@ -80,5 +87,6 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _listeners.DisposeAsync().ConfigureAwait(false);
         await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
+        Tls?.Dispose();
     }
 }

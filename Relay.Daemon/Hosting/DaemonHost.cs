@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Admin;
+using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Runtime;
 using Relay.Daemon.Commands;
@@ -35,7 +36,18 @@ internal static partial class DaemonHost
         using var metrics = new RelayMetrics(version: VersionCommand.Version);
         using var exporter = new PrometheusExporter(metrics.Meter);
         metrics.ConfigLoaded(snapshot.Revision);
-        await using var runtime = new RelayRuntime(snapshot, metrics, loggerFactory);
+        var (tls, tlsErrors) = snapshot.Tls is { } tlsSettings
+            ? MeshTlsRuntime.Open(tlsSettings, snapshot.Mesh.TrustDomain, metrics.Meter, loggerFactory.CreateLogger("Relay.Tls"))
+            : (null, []);
+        if (tlsErrors.Count > 0)
+        {
+            foreach (var error in tlsErrors)
+            {
+                LogTlsError(logger, error);
+            }
+            return ExitCodes.InvalidInput;
+        }
+        await using var runtime = new RelayRuntime(snapshot, metrics, loggerFactory, tls: tls);
         AdminServer admin;
         try
         {
@@ -72,7 +84,8 @@ internal static partial class DaemonHost
         IsReady: () => runtime.IsReady,
         Metrics: exporter,
         Config: () => runtime.ConfigView,
-        Clusters: () => runtime.ClustersView());
+        Clusters: () => runtime.ClustersView(),
+        Certs: () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null);
 
     private static PosixSignalRegistration Register(PosixSignal signal, Channel<PosixSignal> signals) =>
         PosixSignalRegistration.Create(signal, context =>
@@ -81,6 +94,9 @@ internal static partial class DaemonHost
             context.Cancel = true;
             signals.Writer.TryWrite(signal);
         });
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Critical, Message = "TLS credentials invalid: {Error}")]
+    private static partial void LogTlsError(ILogger logger, string error);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "ready: revision {Revision} from {ConfigPath}")]
     private static partial void LogReady(ILogger logger, string revision, string configPath);

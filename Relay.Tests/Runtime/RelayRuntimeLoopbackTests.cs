@@ -38,8 +38,8 @@ public sealed class RelayRuntimeLoopbackTests
         var error = await Assert.ThrowsAsync<SocketException>(() => SocketIo.ReadToEndAsync(client, Wait));
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
         var idle = DateTime.UtcNow - started;
-        // 1 s timeout swept by a 1 s heartbeat: closes between 1 and ~2 s (3 s allows a loaded CI box).
-        Assert.InRange(idle, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(3));
+        // 1 s timeout swept by a 1 s heartbeat: closes between 1 and ~2 s; 10 s allows a loaded CI box.
+        Assert.InRange(idle, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
         await relay.Log.WaitForAccessLineAsync(l => l.Contains("reason=idle_timeout"), Wait);
     }
 
@@ -47,16 +47,17 @@ public sealed class RelayRuntimeLoopbackTests
     public async Task ActiveConnection_IsNotClosedByIdleTimeout()
     {
         using var echo = new LoopbackEchoServer();
-        await using var relay = await LoopbackRelay.StartAsync(echo.EndPoint, "{ idle_timeout: 1s }");
+        await using var relay = await LoopbackRelay.StartAsync(echo.EndPoint, "{ idle_timeout: 3s }");
         using var client = await relay.ConnectAsync();
         var buffer = new byte[1];
-        // 3 s of traffic every 300 ms: longer than the timeout, never idle for it.
-        for (var i = 0; i < 10; i++)
+        // 5 s of traffic every 250 ms: longer than the timeout, never idle for it (12x margin
+        // for a loaded 2-core CI box stretching the delays).
+        for (var i = 0; i < 20; i++)
         {
             await SocketIo.SendAllAsync(client, new byte[] { (byte)i });
             using var cts = new CancellationTokenSource(Wait);
             Assert.Equal(1, await client.ReceiveAsync(buffer, SocketFlags.None, cts.Token));
-            await Task.Delay(300);
+            await Task.Delay(250);
         }
         Assert.DoesNotContain(relay.Log.AccessLines, l => l.Contains("idle_timeout"));
     }

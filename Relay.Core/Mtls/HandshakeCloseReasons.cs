@@ -1,0 +1,17 @@
+using Relay.Core.Connections;
+using Relay.Tls.MeshTls;
+
+namespace Relay.Core.Mtls;
+
+/// <summary>Maps a failed mesh handshake to the close reason the metrics and access log carry.</summary>
+internal static class HandshakeCloseReasons
+{
+    public static CloseReason For(MeshHandshakeResult result, Direction direction) => result.Failure switch
+    {
+        MeshHandshakeFailure.PeerRejected when result.PeerReason == PeerRejectReason.IdentityNotAllowed =>
+            direction == Direction.Inbound ? CloseReason.PolicyDenied : CloseReason.TlsPeerIdentityRejected,
+        MeshHandshakeFailure.PeerRejected when result.PeerReason.IsIdentityReason() => CloseReason.TlsPeerIdentityRejected,
+        MeshHandshakeFailure.PeerRejected => CloseReason.TlsPeerCertificateInvalid,
+        _ => CloseReason.TlsHandshakeFailed,
+    };
+}

@@ -1,0 +1,57 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using Relay.Core.Config;
+using Relay.Core.Connections;
+using Relay.Core.Detect;
+
+namespace Relay.Core.Mtls;
+
+/// <summary>
+/// Inbound: classify the caller's first bytes; terminate mesh mTLS and authorize the caller's
+/// SPIFFE ID; pass anything else through unchanged (permissive) or refuse it (strict).
+/// </summary>
+internal static class InboundSecurity
+{
+    // Server-first protocols (SMTP, MySQL) never send first; in permissive mode Relay gives up
+    // waiting after 1 s and forwards as plaintext (Istio's protocol-detection timeout was 1 s).
+    // In strict mode a silent caller can only ever be refused, so the same bound applies.
+    private static readonly TimeSpan PeekTimeout = TimeSpan.FromSeconds(1);
+
+    // Upper bound on a mesh handshake: a peer that stalls mid-handshake holds a connection slot
+    // for at most this long (Envoy's transport_socket_connect_timeout is of the same order).
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<SecuredStream> SecureAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime? tls, ConnectionRecord record)
+    {
+        if (tls is null)
+        {
+            // No tls section: nothing to terminate, every inbound port is plaintext.
+            return SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
+        }
+        var detected = await ProtocolPeeker.PeekAsync(client, PeekTimeout).ConfigureAwait(false);
+        if (detected == DetectedProtocol.MeshTls)
+        {
+            return await TerminateAsync(client, port, tls, record).ConfigureAwait(false);
+        }
+        return port.Mtls == MtlsMode.Permissive
+            ? SecuredStream.Plain(new NetworkStream(client, ownsSocket: false))
+            : SecuredStream.Refused(CloseReason.StrictModePlaintextRefused);
+    }
+
+    private static async Task<SecuredStream> TerminateAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record)
+    {
+        var stream = new SslStream(new NetworkStream(client, ownsSocket: false), leaveInnerStreamOpen: false);
+        using var deadline = new CancellationTokenSource(HandshakeTimeout);
+        var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, tls.Store.Current, port.Allow, deadline.Token).ConfigureAwait(false);
+        record.Policy = port.Allow is null ? "-" : result.Succeeded ? "allow" : "deny";
+        if (!result.Succeeded)
+        {
+            record.TlsDetail = result.ReasonLabel;
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Inbound));
+        }
+        var facts = TlsFacts.Of(stream, result.PeerId!);
+        record.Tls = facts;
+        return SecuredStream.Mesh(stream, facts);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using Relay.Core.Config;
+using Relay.Core.Connections;
+using Relay.Core.Net;
+
+namespace Relay.Core.Mtls;
+
+/// <summary>
+/// Outbound: wrap the upstream connection of a mesh service in TLS, present this host's
+/// certificate and require the server's SPIFFE ID to be one the service lists.
+/// </summary>
+internal static class OutboundSecurity
+{
+    // Same bound as the inbound side: a stalled peer costs at most this long.
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    public static bool Applies(ServiceSnapshot? service, MeshTlsRuntime? tls) => tls is not null && service is { MeshTls: true };
+
+    public static async Task<SecuredStream> SecureAsync(Socket upstream, NetEndpoint endpoint, ServiceSnapshot service, MeshTlsRuntime tls, ConnectionRecord record)
+    {
+        var stream = new SslStream(new NetworkStream(upstream, ownsSocket: false), leaveInnerStreamOpen: false);
+        using var deadline = new CancellationTokenSource(HandshakeTimeout);
+        // The target host keys OpenSSL's client session cache, so one per endpoint makes
+        // repeated connections to the same peer Relay resume instead of a full handshake.
+        var result = await tls.Handshaker.AuthenticateAsClientAsync(
+            stream, tls.Store.Current, endpoint.Address.ToString(), service.Identities, deadline.Token).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            record.TlsDetail = result.ReasonLabel;
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Outbound));
+        }
+        var facts = TlsFacts.Of(stream, result.PeerId!);
+        record.Tls = facts;
+        return SecuredStream.Mesh(stream, facts);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Relay.Core.Config;
+using Relay.Core.Mtls;
+using Relay.Core.Net;
+using Relay.Core.Observability;
+using Relay.Core.Runtime;
+using Relay.Tests.Runtime;
+using Relay.Tests.Support;
+using Relay.Tls.Certificates;
+
+namespace Relay.Tests.Mtls;
+
+/// <summary>
+/// Two RelayRuntimes on loopback joined by mesh mTLS: A's outbound "app" service points at B's
+/// inbound listener; B forwards to a local echo server. Original destinations are injected
+/// (no NAT on loopback); everything else — sockets, TLS, certificates — is real.
+/// </summary>
+internal sealed class MeshPairLoopback : IAsyncDisposable
+{
+    public const string TrustDomain = "mesh.test";
+    private readonly List<IAsyncDisposable> _owned = new();
+
+    public required RelayRuntime A { get; init; }
+    public required RelayRuntime B { get; init; }
+    public required CapturingLoggerProvider LogA { get; init; }
+    public required CapturingLoggerProvider LogB { get; init; }
+    public required PrometheusExporter MetricsB { get; init; }
+    public required int OutboundPortA { get; init; }
+    public required string Directory { get; init; }
+
+    /// <param name="serverIdentityExpected">What A's service lists as the server identity.</param>
+    /// <param name="allowOnB">B's inbound allow list (YAML flow sequence) or null for no policy.</param>
+    public static async Task<MeshPairLoopback> StartAsync(IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict")
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("relay-mtls-pair-").FullName;
+        Assert.True(CertificateAuthority.InitRoot(TrustDomain, Path.Combine(dir, "ca"), 2).Succeeded);
+        Assert.True(CertificateAuthority.IssueLeaf(Path.Combine(dir, "ca"), "spiffe://mesh.test/a", 1, Path.Combine(dir, "a")).Succeeded);
+        Assert.True(CertificateAuthority.IssueLeaf(Path.Combine(dir, "ca"), "spiffe://mesh.test/b", 1, Path.Combine(dir, "b")).Succeeded);
+        var inboundB = FreePorts.Next();
+        var outboundA = FreePorts.Next();
+        var (logA, a, _) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, inboundB), $$"""
+            services:
+              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{inboundB}}"], identities: [{{serverIdentityExpected}}] }
+            """);
+        var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
+        var (logB, b, exporterB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
+            inbound:
+              - { port: {{app.Port}}, forward_to: "127.0.0.1:{{app.Port}}", mtls: {{mtlsOnB}}{{allow}} }
+            """, inboundB);
+        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir };
+    }
+
+    public async Task<Socket> ConnectToAAsync()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, OutboundPortA));
+        return socket;
+    }
+
+    private static async Task<(CapturingLoggerProvider, RelayRuntime, PrometheusExporter)> StartRelayAsync(
+        string dir, string name, int outboundPort, NetEndpoint destination, string sections, int? inboundPort = null)
+    {
+        var host = Path.Combine(dir, name);
+        var config = TestConfigs.Load($$"""
+            mesh: { trust_domain: {{TrustDomain}}, identity: "spiffe://mesh.test/{{name}}" }
+            tls: { cert: {{host}}/cert.pem, key: {{host}}/key.pem, trust_bundle: {{host}}/bundle.pem }
+            capture: { outbound_port: {{outboundPort}}, inbound_port: {{inboundPort ?? FreePorts.Next()}}, ipv6: false }
+            admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
+            {{sections}}
+            """);
+        var log = new CapturingLoggerProvider();
+        var metrics = new RelayMetrics();
+        var exporter = new PrometheusExporter(metrics.Meter);
+        var loggers = log.CreateFactory();
+        var (tls, errors) = MeshTlsRuntime.Open(config.Tls!, TrustDomain, metrics.Meter, loggers.CreateLogger("tls"));
+        Assert.True(tls is not null, string.Join("; ", errors));
+        var fixedDestination = new OriginalDestination(destination);
+        var runtime = new RelayRuntime(config, metrics, loggers, (Socket _, out OriginalDestination d) =>
+        {
+            d = fixedDestination;
+            return true;
+        }, tls);
+        await runtime.StartAsync();
+        return (log, runtime, exporter);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        MetricsB.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
