@@ -36,8 +36,10 @@ internal sealed class PacketCapture : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // -U: flush per packet; -s 0: whole packets; -n: no DNS; -Z root: no privilege drop mid-capture.
-        foreach (var arg in new[] { "netns", "exec", host.Name, "tcpdump", "-i", device, "-U", "-n", "-s", "0", "-Z", "root", "-w", "-", filter })
+        // --immediate-mode: deliver each packet at once (buffered ones are lost on SIGTERM); -U: write each
+        // packet out at once; -s 0: whole packets; -n: no DNS; -Z root: no privilege drop mid-capture.
+        string[] tcpdump = ["tcpdump", "-i", device, "--immediate-mode", "-U", "-n", "-s", "0", "-Z", "root", "-w", "-", filter];
+        foreach (var arg in new[] { "netns", "exec", host.Name }.Concat(tcpdump))
         {
             info.ArgumentList.Add(arg);
         }
@@ -56,9 +58,13 @@ internal sealed class PacketCapture : IAsyncDisposable
         return capture;
     }
 
+    /// <summary>Grace period before stopping: lets the last packets (FIN/ACK) reach tcpdump.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(300);
+
     /// <summary>Stops tcpdump (SIGTERM flushes and exits) and returns the pcap bytes.</summary>
     public async Task<CapturedTraffic> StopAsync()
     {
+        await Task.Delay(SettleTime);
         if (!process.HasExited)
         {
             NativeMethods.kill(process.Id, NativeMethods.SigTerm);
