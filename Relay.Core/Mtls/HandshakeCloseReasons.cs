@@ -11,6 +11,8 @@ internal static class HandshakeCloseReasons
         MeshHandshakeFailure.PeerRejected when result.PeerReason == PeerRejectReason.IdentityNotAllowed =>
             direction == Direction.Inbound ? CloseReason.PolicyDenied : CloseReason.TlsPeerIdentityRejected,
         MeshHandshakeFailure.PeerRejected when result.PeerReason.IsIdentityReason() => CloseReason.TlsPeerIdentityRejected,
+        // No certificate at all is a handshake that could not be completed, not a bad certificate.
+        MeshHandshakeFailure.PeerRejected when result.PeerReason == PeerRejectReason.NoCertificate => CloseReason.TlsHandshakeFailed,
         MeshHandshakeFailure.PeerRejected => CloseReason.TlsPeerCertificateInvalid,
         _ => CloseReason.TlsHandshakeFailed,
     };

@@ -38,12 +38,19 @@ internal static class InboundSecurity
             : SecuredStream.Refused(CloseReason.StrictModePlaintextRefused);
     }
 
+    /// <summary>allow/deny only when the port has a policy and the caller got as far as being judged by it.</summary>
+    private static string PolicyLabel(InboundPortSnapshot port, Relay.Tls.MeshTls.MeshHandshakeResult result) =>
+        port.Allow is null ? "-"
+        : result.Succeeded ? "allow"
+        : result.PeerReason == Relay.Tls.MeshTls.PeerRejectReason.IdentityNotAllowed ? "deny"
+        : "-";
+
     private static async Task<SecuredStream> TerminateAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record)
     {
         var stream = new SslStream(new NetworkStream(client, ownsSocket: false), leaveInnerStreamOpen: false);
         using var deadline = new CancellationTokenSource(HandshakeTimeout);
         var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, tls.Store.Current, port.Allow, deadline.Token).ConfigureAwait(false);
-        record.Policy = port.Allow is null ? "-" : result.Succeeded ? "allow" : "deny";
+        record.Policy = PolicyLabel(port, result);
         if (!result.Succeeded)
         {
             record.TlsDetail = result.ReasonLabel;
@@ -52,6 +59,13 @@ internal static class InboundSecurity
         }
         var facts = TlsFacts.Of(stream, result.PeerId!);
         record.Tls = facts;
+        if (!await MeshPreface.ReadAsync(stream, deadline.Token).ConfigureAwait(false))
+        {
+            // The caller rejected us after the handshake (or is not a Relay): never dial the app.
+            record.TlsDetail = "no_preface";
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return SecuredStream.Refused(CloseReason.ClientProtocolError);
+        }
         return SecuredStream.Mesh(stream, facts);
     }
 }

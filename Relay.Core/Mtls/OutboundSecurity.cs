@@ -33,6 +33,16 @@ internal static class OutboundSecurity
         }
         var facts = TlsFacts.Of(stream, result.PeerId!);
         record.Tls = facts;
+        try
+        {
+            // Only now, with the server's identity accepted, may the server dial its app.
+            await MeshPreface.WriteAsync(stream, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return SecuredStream.Refused(CloseReason.UpstreamReset);
+        }
         return SecuredStream.Mesh(stream, facts);
     }
 }
