@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Relay demo: two simulated VMs (network namespaces joined by a veth pair), a Relay on each running as
 # user `relay`, an HTTP app on host B and curl on host A calling B's address as if no proxy existed.
-# Prints what happened (HTTP status and body, both Relays' access-log lines), then removes everything
-# it created, also on failure or Ctrl-C. Needs root (namespaces, iptables). Usage: sudo ./demo.sh
+# The Relays speak mutual TLS: `relay ca` issues each host's SPIFFE certificate, and a packet capture on
+# the veth shows that the marker curl sends never crosses the link in plaintext.
+# Prints what happened (HTTP status and body, both Relays' access-log lines and peer identities, the
+# capture verdict), then removes everything it created, also on failure or Ctrl-C. Needs root
+# (namespaces, iptables, tcpdump). Usage: sudo ./demo.sh
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -17,6 +20,9 @@ PORT=8080
 WORK=""
 RELAY_PIDS=()
 APP_PID=""
+TCPDUMP_PID=""
+TRUST_DOMAIN=mesh.test
+ID_A="spiffe://$TRUST_DOMAIN/host/a" ID_B="spiffe://$TRUST_DOMAIN/host/b"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
@@ -35,6 +41,7 @@ cleanup() {
     kill -KILL "$pid" 2>/dev/null
   done
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null
+  [ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null
   for ns in "$NS_A" "$NS_B"; do
     if ip netns list | grep -qw "$ns"; then
       [ -n "$WORK" ] && [ -f "$WORK/bin/relay.dll" ] &&
@@ -93,34 +100,47 @@ for spec in "$NS_A $A4 $A6" "$NS_B $B4 $B6"; do
   ip -n "$ns" link set eth0 up
 done
 
+# ---- mTLS: a mesh CA and one SPIFFE certificate per host, issued with `relay ca` ----
+say "relay ca: mesh CA for $TRUST_DOMAIN, certificates for $ID_A and $ID_B"
+"${RELAY[@]}" ca init --trust-domain "$TRUST_DOMAIN" --days 1 --out "$WORK/ca"
+chmod 700 "$WORK/ca" # the CA key stays with root; hosts only get their own leaf and the bundle
+for h in a b; do
+  "${RELAY[@]}" ca issue --ca "$WORK/ca" --identity "spiffe://$TRUST_DOMAIN/host/$h" --days 1 --out "$WORK/tls-$h"
+  # key.pem is 0600: hand the directory to the relay user, as an installer would.
+  chown -R "$RELAY_UID:$RELAY_GID" "$WORK/tls-$h"
+  chmod 755 "$WORK/tls-$h"
+done
+
 # ---- mesh.yaml for each host ----
 common_yaml() {
+  local h=$1
   cat <<EOF
-mesh: { trust_domain: mesh.test }
+mesh: { trust_domain: $TRUST_DOMAIN, identity: "spiffe://$TRUST_DOMAIN/host/$h" }
+tls: { cert: $WORK/tls-$h/cert.pem, key: $WORK/tls-$h/key.pem, trust_bundle: $WORK/tls-$h/bundle.pem, min_version: "1.3" }
 capture: { outbound_port: 15001, inbound_port: 15006, run_as: relay, outbound_policy: passthrough, exclude_inbound_ports: [22], ipv6: true }
 admin: { address: 127.0.0.1:15000 }
 limits: { drain_timeout: 10s, connect_timeout: 1s }
 EOF
 }
-{ common_yaml; cat <<EOF
+{ common_yaml a; cat <<EOF
 inbound: []
 services:
   web:
     port: $PORT
     endpoints: [$B4:$PORT, "[$B6]:$PORT"]
-    mesh_tls: false
+    mesh_tls: true
+    identities: ["$ID_B"]
 EOF
 } >"$WORK/$NS_A.yaml"
-{ common_yaml; cat <<EOF
+{ common_yaml b; cat <<EOF
 inbound:
   - port: $PORT
+    mtls: strict
+    allow: ["$ID_A"]
 services: {}
 EOF
 } >"$WORK/$NS_B.yaml"
 chmod 644 "$WORK"/*.yaml
-
-# ---- mTLS (to be added): issue the mesh CA and each host's certificate here with `relay ca`, add a
-# ---- tls: section to both mesh.yaml files and set mesh_tls: true on service web. ----
 
 # ---- capture rules and Relays ----
 start_relay() {
@@ -162,8 +182,19 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-# ---- packet-capture proof (to be added): run tcpdump on $NS_B's eth0 during the calls below and show
-# ---- that no plaintext crosses the wire once mesh_tls is on. ----
+# ---- packet capture on the link: every byte between the hosts crosses this veth ----
+MARKER="relay-demo-marker-$$-$RANDOM$RANDOM"
+say "host $NS_B: tcpdump on eth0 (tcp port $PORT) while curl sends marker $MARKER"
+# --immediate-mode: no packet is left in the kernel buffer when we stop it; stdout is written by this
+# (root) shell, so tcpdump's own privilege drop and AppArmor profile do not matter.
+ip netns exec "$NS_B" tcpdump -i eth0 --immediate-mode -U -n -s 0 -w - "tcp port $PORT" \
+  >"$WORK/link.pcap" 2>"$WORK/tcpdump.log" &
+TCPDUMP_PID=$!
+for _ in $(seq 1 50); do # 50 x 0.2 s = 10 s
+  grep -q "listening on" "$WORK/tcpdump.log" && break
+  sleep 0.2
+done
+grep -q "listening on" "$WORK/tcpdump.log" || { cat "$WORK/tcpdump.log"; die "tcpdump did not start"; }
 
 # ---- the client on host A: plain curl to B's address, no proxy settings ----
 call() {
@@ -171,22 +202,52 @@ call() {
   say "host $NS_A: curl $url"
   local status
   rm -f "$WORK/body"
-  status=$(ip netns exec "$NS_A" curl -sS --max-time 10 -o "$WORK/body" -w '%{http_code}' "$url") || true
+  status=$(ip netns exec "$NS_A" curl -sS --max-time 10 -H "X-Demo-Marker: $MARKER" \
+    -o "$WORK/body" -w '%{http_code}' "$url") || true
   echo "HTTP status: ${status:-none}"
   echo "body:        $(cat "$WORK/body" 2>/dev/null)"
   [ "$status" = 200 ] || DEMO_FAILED=1
 }
 DEMO_FAILED=0
-call "http://$B4:$PORT/"
-call "http://[$B6]:$PORT/"
-sleep 1 # access lines are written when each connection closes
+call "http://$B4:$PORT/?marker=$MARKER"
+call "http://[$B6]:$PORT/?marker=$MARKER"
+sleep 1 # access lines are written when each connection closes; also lets the last packets reach tcpdump
+kill -TERM "$TCPDUMP_PID" 2>/dev/null
+wait "$TCPDUMP_PID" 2>/dev/null || true
+TCPDUMP_PID=""
 
 say "host $NS_A relay: outbound access log"
 grep access "$WORK/$NS_A.log" || echo "(no access lines)"
 say "host $NS_B relay: inbound access log"
 grep access "$WORK/$NS_B.log" || echo "(no access lines)"
-say "host $NS_B app: requests it served (client = B's own Relay on loopback)"
+say "host $NS_B app: requests it served (client = B's own Relay on loopback, marker decrypted)"
 cat "$WORK/app.log"
 
-[ "$DEMO_FAILED" -eq 0 ] || { say "full relay logs"; cat "$WORK/$NS_A.log" "$WORK/$NS_B.log"; die "a call failed"; }
+# peer= of every access line: the SPIFFE ID the other Relay proved with its certificate.
+peers() { { grep access "$1" || true; } | { grep -o 'peer=[^ ]*' || true; } | sed 's/^peer=//; s/"//g' | sort -u | tr '\n' ' '; }
+say "each Relay's view of the other (peer= in its access lines)"
+PEERS_A=$(peers "$WORK/$NS_A.log") PEERS_B=$(peers "$WORK/$NS_B.log")
+echo "relay on $NS_A called:   ${PEERS_A:-(none)} (expected $ID_B)"
+echo "relay on $NS_B accepted: ${PEERS_B:-(none)} (expected $ID_A)"
+[ "$PEERS_A" = "$ID_B " ] && [ "$PEERS_B" = "$ID_A " ] || DEMO_FAILED=1
+
+say "the bytes on the veth: $(grep -a 'packets captured' "$WORK/tcpdump.log" || echo '? packets captured')"
+tcpdump -r - -n -c 4 <"$WORK/link.pcap" 2>/dev/null || true
+echo "..."
+APP_SAW=$(grep -cF "$MARKER" "$WORK/app.log" || true)
+if grep -aqF "$MARKER" "$WORK/link.pcap"; then
+  echo "PLAINTEXT ON THE WIRE: marker $MARKER found in the capture"
+  DEMO_FAILED=1
+else
+  echo "marker $MARKER: NOT in the capture, yet the app received it in $APP_SAW request(s): only ciphertext crossed the link"
+fi
+if grep -aqF "relay/1" "$WORK/link.pcap"; then
+  echo "ALPN relay/1 in the captured ClientHellos: this is Relay's mesh TLS"
+else
+  echo "no ClientHello offering relay/1 was captured"
+  DEMO_FAILED=1
+fi
+[ "${APP_SAW:-0}" -gt 0 ] || { echo "the app never saw the marker, so the capture proves nothing"; DEMO_FAILED=1; }
+
+[ "$DEMO_FAILED" -eq 0 ] || { say "full relay logs"; cat "$WORK/$NS_A.log" "$WORK/$NS_B.log"; die "a check failed (see above)"; }
 say "demo OK"
