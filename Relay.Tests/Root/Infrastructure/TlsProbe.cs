@@ -61,6 +61,11 @@ internal static class TlsProbe
         {
             return new TlsProbeResult(ex.Message, presented, "", null, [], null);
         }
+        if (tls.NegotiatedApplicationProtocol == Relay.Tls.MeshTls.MeshAlpn.Protocol)
+        {
+            // Speak relay/1 as a Relay would: the preface says "I accept you", then the payload.
+            await Relay.Core.Mtls.MeshPreface.WriteAsync(tls, cts.Token);
+        }
         var (echo, readError) = await SendAndReadAsync(tls, payload, cts.Token);
         return new TlsProbeResult(null, presented, tls.NegotiatedApplicationProtocol.ToString(), tls.SslProtocol.ToString(), echo, readError);
     }
