@@ -1,6 +1,9 @@
 using Relay.Bench.Load;
 using Relay.Bench.Micro;
 
+// Linux only: the load runner reads /proc, calls libc and drives nginx/haproxy/wrk.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace Relay.Bench;
 
 public static class Program
