@@ -24,7 +24,7 @@ internal sealed record LoadOptions(
         error = null;
         var quick = args.Contains("--quick");
         var outDir = ValueOf(args, "--out") ?? Path.Combine("results", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
-        var unknown = args.Where((a, i) => a.StartsWith("--", StringComparison.Ordinal)
+        var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)
             && a is not ("--quick" or "--out" or "--relay" or "--skip-haproxy")).ToList();
         if (unknown.Count > 0)
         {
