@@ -1,21 +1,33 @@
-using BenchmarkDotNet.Running;
+using Relay.Bench.Load;
+using Relay.Bench.Micro;
+
+// Linux only: the load runner reads /proc, calls libc and drives nginx/haproxy/wrk.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace Relay.Bench;
 
 public static class Program
 {
-    /// <summary>
-    /// <c>dotnet run -c Release --project Relay.Bench -- micro [BenchmarkDotNet args]</c> runs the micro
-    /// benchmarks (everything after "micro" goes to BenchmarkDotNet, e.g. --filter '*Copier*').
-    /// </summary>
-    public static int Main(string[] args)
+    private const string Usage = """
+        usage:
+          Relay.Bench micro [--quick] [--out-of-process] [BenchmarkDotNet options, e.g. --filter '*Tls*']
+          Relay.Bench load  [--quick] [--out DIR] [--relay PATH/relay.dll] [--skip-haproxy]
+        see docs/benchmarks.md
+        """;
+
+    public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "micro")
+        return args.FirstOrDefault() switch
         {
-            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
-            return 0;
-        }
-        Console.Error.WriteLine("usage: Relay.Bench micro [--filter PATTERN] [BenchmarkDotNet options]");
+            "micro" => MicroRunner.Run(args[1..]),
+            "load" => await LoadCommand.RunAsync(args[1..]),
+            _ => UsageError(),
+        };
+    }
+
+    private static int UsageError()
+    {
+        Console.Error.WriteLine(Usage);
         return 2;
     }
 }

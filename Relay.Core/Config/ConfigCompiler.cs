@@ -31,6 +31,7 @@ internal static class ConfigCompiler
             InboundByPort = inbound.ToFrozenDictionary(p => p.Port),
             Services = services,
             Routes = RouteTable.Build(services),
+            Listeners = [.. file.Listeners.Select(l => ListenerCompiler.Compile(l, services))],
         };
     }
 

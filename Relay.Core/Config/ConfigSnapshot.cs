@@ -22,4 +22,7 @@ public sealed class ConfigSnapshot
     public required FrozenDictionary<int, InboundPortSnapshot> InboundByPort { get; init; }
     public required ImmutableArray<ServiceSnapshot> Services { get; init; }
     public required RouteTable Routes { get; init; }
+
+    /// <summary>mesh.yaml <c>listeners</c>: explicit listeners with their fixed destinations.</summary>
+    public ImmutableArray<ExplicitListenerSnapshot> Listeners { get; init; } = [];
 }

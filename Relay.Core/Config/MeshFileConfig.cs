@@ -12,4 +12,5 @@ internal sealed record MeshFileConfig(
     AdminConfig Admin,
     LimitsConfig Limits,
     IReadOnlyList<InboundPortConfig> Inbound,
-    IReadOnlyList<ServiceConfig> Services);
+    IReadOnlyList<ServiceConfig> Services,
+    IReadOnlyList<ListenerConfig> Listeners);

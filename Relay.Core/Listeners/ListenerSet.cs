@@ -26,6 +26,10 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
             yield return new ListenerSpec(new NetEndpoint(IPAddress.IPv6Any, config.Capture.OutboundPort), Direction.Outbound);
             yield return new ListenerSpec(new NetEndpoint(IPAddress.IPv6Any, config.Capture.InboundPort), Direction.Inbound);
         }
+        foreach (var listener in config.Listeners)
+        {
+            yield return new ListenerSpec(listener.Address, listener.Direction, listener.Destination);
+        }
     }
 
     /// <summary>Opens what is new first, then closes what is gone; throws if a new bind fails.</summary>

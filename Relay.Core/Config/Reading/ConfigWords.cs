@@ -1,4 +1,5 @@
 using System.Security.Authentication;
+using Relay.Core.Connections;
 
 namespace Relay.Core.Config.Reading;
 
@@ -31,5 +32,11 @@ internal static class ConfigWords
     {
         ["1.2"] = SslProtocols.Tls12,
         ["1.3"] = SslProtocols.Tls13,
+    };
+
+    public static readonly IReadOnlyDictionary<string, Direction> Directions = new Dictionary<string, Direction>
+    {
+        ["outbound"] = Direction.Outbound,
+        ["inbound"] = Direction.Inbound,
     };
 }

@@ -6,7 +6,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>The document root → <see cref="MeshFileConfig"/>, one section reader per key.</summary>
 internal static class MeshFileReader
 {
-    private static readonly string[] Keys = ["mesh", "tls", "capture", "admin", "limits", "inbound", "services"];
+    private static readonly string[] Keys = ["mesh", "tls", "capture", "admin", "limits", "inbound", "services", "listeners"];
 
     public static MeshFileConfig? Read(YamlNode root, ConfigErrorSink errors)
     {
@@ -21,6 +21,7 @@ internal static class MeshFileReader
             AdminSectionReader.Read(file.Mapping("admin", AdminSectionReader.Keys), file.Location.Child("admin")),
             LimitsSectionReader.Read(file.Mapping("limits", LimitsSectionReader.Keys), file.Location.Child("limits")),
             InboundSectionReader.Read(file),
-            ServicesSectionReader.Read(file));
+            ServicesSectionReader.Read(file),
+            ListenersSectionReader.Read(file));
     }
 }

@@ -12,5 +12,6 @@ internal static class MeshFileValidator
         ServicesValidator.Validate(file.Services, file.Tls is not null, errors);
         PortCollisionValidator.Validate(file, errors);
         ServiceDestinationValidator.Validate(file.Services, errors);
+        ListenersValidator.Validate(file, errors);
     }
 }

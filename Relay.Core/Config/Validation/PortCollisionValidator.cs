@@ -4,6 +4,8 @@ namespace Relay.Core.Config.Validation;
 /// Relay's own listeners (capture outbound/inbound, admin) and the inbound ports must not share
 /// a port: the listeners bind every address, and an inbound port equal to a listener port would
 /// redirect traffic into Relay's own listener (a loop). Defaults count: they are bound too.
+/// Explicit listeners count as well: on an inbound port they would only see captured traffic
+/// after iptables already redirected it, and on a capture or admin port the bind fails.
 /// </summary>
 internal static class PortCollisionValidator
 {
@@ -21,8 +23,9 @@ internal static class PortCollisionValidator
 
     private static void Check(PortClaim first, PortClaim second, ConfigErrorSink errors)
     {
-        // Inbound against inbound is a duplicate port, reported by InboundValidator.
-        if (first.Port != second.Port || (first.IsInbound && second.IsInbound))
+        // Inbound against inbound is a duplicate port, reported by InboundValidator; explicit
+        // listeners against each other may share a port on different IPs (ListenersValidator).
+        if (first.Port != second.Port || (first.IsInbound && second.IsInbound) || (first.IsExplicit && second.IsExplicit))
         {
             return;
         }
@@ -48,6 +51,13 @@ internal static class PortCollisionValidator
             if (inbound.Port is { } port && PortClaim.Valid(port.Value))
             {
                 claims.Add(new PortClaim(port.Location.KeyPath, port.Value, port.Location, IsInbound: true));
+            }
+        }
+        foreach (var listener in file.Listeners)
+        {
+            if (listener.Address is { } address)
+            {
+                claims.Add(new PortClaim(address.Location.KeyPath, address.Value.Port, address.Location, IsInbound: false, IsExplicit: true));
             }
         }
         return [.. claims.OfType<PortClaim>()];

@@ -1,0 +1,28 @@
+namespace Relay.Bench.Load;
+
+/// <summary>Checks before anything starts: the programs (the runner installs nothing), the daemon build, free ports.</summary>
+internal static class Preflight
+{
+    public const string InstallHint = "apt-get install -y nginx-light haproxy wrk";
+
+    /// <summary>Null when the run can go ahead; otherwise what to do first.</summary>
+    public static string? Check(string relayDll, bool withHaproxy)
+    {
+        foreach (var program in new[] { "wrk", "nginx", "dotnet" })
+        {
+            if (!MachineInfo.IsInstalled(program))
+            {
+                return $"'{program}' is not installed; the load runner needs nginx and wrk ({InstallHint}) and the .NET SDK";
+            }
+        }
+        if (!File.Exists(relayDll))
+        {
+            return $"{relayDll} not found; build it with: dotnet build -c Release Relay.Daemon (or pass --relay PATH/relay.dll)";
+        }
+        var ports = RelayConfigs.AllPorts.Append(RelayConfigs.UpstreamPort).Concat(withHaproxy ? TargetCatalog.HaproxyPorts : []);
+        var busy = Ports.InUse(ports);
+        return busy.Count == 0
+            ? null
+            : $"port(s) {string.Join(", ", busy)} already in use (another benchmark or bench/peers/run.sh running?); stop it and retry";
+    }
+}

@@ -1,0 +1,57 @@
+namespace Relay.Bench.Load;
+
+/// <summary>Starts one target, runs every workload through it, reads its processes' resources, stops it.</summary>
+internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, TextWriter progress)
+{
+    public async Task<TargetResult> MeasureAsync(Target target, CancellationToken cancellationToken)
+    {
+        progress.WriteLine($"== {target.Name}: {target.Description} (127.0.0.1:{target.Port})");
+        var started = await target.StartAsync(cancellationToken);
+        try
+        {
+            var pids = started.Select(p => p.Id).ToList();
+            await WrkRunner.RunAsync(target.Port, Workload.Warmup.Path, Workload.Warmup.Connections, options.Warmup, false, cancellationToken);
+            var (figures, cpuAtC64) = await RunWorkloadsAsync(target, pids, cancellationToken);
+            var cpuBefore = Cpu(pids);
+            var latency = await new OpenLoopClient(target.Port, options.LatencyRate, options.LatencyConnections, options.LatencyDuration).RunAsync(cancellationToken);
+            progress.WriteLine($"   latency @{latency.Rate}/s: p50 {latency.P50Ms:F3} ms, p99 {latency.P99Ms:F3} ms, p99.9 {latency.P999Ms:F3} ms ({latency.Completed} ok, {latency.Failed} failed)");
+            var cpuAtRate = PerThousand(Cpu(pids) - cpuBefore, latency.Completed);
+            var rss = pids.Count == 0 ? (double?)null : pids.Sum(pid => ProcStats.PeakRssBytes(pid) ?? 0) / (1024d * 1024);
+            var notes = target.Caveat?.Invoke() is { } caveat ? new List<string> { caveat } : [];
+            return new TargetResult(target.Name, target.Description, figures, latency, rss,
+                pids.Count == 0 ? null : cpuAtC64, pids.Count == 0 ? null : cpuAtRate, notes);
+        }
+        finally
+        {
+            processes.Stop(started);
+        }
+    }
+
+    private async Task<(Dictionary<string, WorkloadFigure> Figures, double CpuAtC64)> RunWorkloadsAsync(Target target, List<int> pids, CancellationToken cancellationToken)
+    {
+        var passes = Workload.All.ToDictionary(w => w.Name, _ => new List<WrkResult>());
+        var cpuAtC64 = new List<double>();
+        for (var pass = 0; pass < options.Repeats; pass++)
+        {
+            foreach (var workload in Workload.All)
+            {
+                var cpuBefore = Cpu(pids);
+                var result = await WrkRunner.RunAsync(target.Port, workload.Path, workload.Connections, options.WrkDuration, workload.ConnectionClose, cancellationToken);
+                if (workload.Name == "rps-c64")
+                {
+                    cpuAtC64.Add(PerThousand(Cpu(pids) - cpuBefore, result.Requests));
+                }
+                passes[workload.Name].Add(result);
+                progress.WriteLine($"   {workload.Name,-12} pass {pass + 1}: {workload.Figure(result),10:F1} {workload.Unit}{(result.Errors > 0 ? $" ({result.Errors} errors)" : "")}");
+            }
+        }
+        var figures = Workload.All.ToDictionary(w => w.Name, w => new WorkloadFigure(
+            Percentiles.Median(passes[w.Name].Select(w.Figure)), [.. passes[w.Name].Select(w.Figure)],
+            passes[w.Name].Sum(r => r.Errors), passes[w.Name].Sum(r => r.Requests)));
+        return (figures, Percentiles.Median(cpuAtC64));
+    }
+
+    private static double Cpu(List<int> pids) => pids.Sum(pid => ProcStats.CpuSeconds(pid) ?? 0);
+
+    private static double PerThousand(double cpuSeconds, long requests) => requests == 0 ? 0 : cpuSeconds / requests * 1000;
+}

@@ -1,0 +1,23 @@
+using Relay.Core.Connections;
+using Relay.Core.Net;
+
+namespace Relay.Core.Config;
+
+/// <summary>One listeners item → <see cref="ExplicitListenerSnapshot"/> with its synthesized destination.</summary>
+internal static class ListenerCompiler
+{
+    public static ExplicitListenerSnapshot Compile(ListenerConfig listener, IReadOnlyList<ServiceSnapshot> services)
+    {
+        var address = ConfigCompiler.Required(listener.Address).Value;
+        var direction = ConfigCompiler.Required(listener.Direction).Value;
+        if (direction == Direction.Outbound)
+        {
+            var name = ConfigCompiler.Required(listener.Service).Value;
+            var service = services.FirstOrDefault(s => s.Name == name)
+                ?? throw new InvalidOperationException($"compiling a listener for unknown service '{name}'");
+            return new ExplicitListenerSnapshot(address, direction, new OriginalDestination(service.Endpoints[0]), name, null);
+        }
+        var port = ConfigCompiler.Required(listener.InboundPort).Value;
+        return new ExplicitListenerSnapshot(address, direction, new OriginalDestination(new NetEndpoint(address.Address, port)), null, port);
+    }
+}
