@@ -46,7 +46,7 @@ internal static class LoadCommand
             await catalog.StartNginxAsync(cancellationToken);
             var runner = new TargetRunner(options, processes, Console.Out);
             var results = new List<TargetResult>();
-            foreach (var target in catalog.Build(withHaproxy))
+            foreach (var target in catalog.Build(withHaproxy).Where(t => options.Targets?.Contains(t.Name) ?? true))
             {
                 results.Add(await runner.MeasureAsync(target, cancellationToken));
             }

@@ -13,6 +13,9 @@ internal sealed record LoadOptions(
     int LatencyRate,
     int LatencyConnections)
 {
+    /// <summary>Only these targets (by name, e.g. direct,relay-l4); null = all. For A/B experiments.</summary>
+    public IReadOnlySet<string>? Targets { get; init; }
+
     // 1k rps is the rate published mesh latency figures use (Istio's 1 KiB / 1k rps anchor).
     private const int FixedRate = 1000;
 
@@ -25,18 +28,20 @@ internal sealed record LoadOptions(
         var quick = args.Contains("--quick");
         var outDir = ValueOf(args, "--out") ?? Path.Combine("results", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
         var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)
-            && a is not ("--quick" or "--out" or "--relay" or "--skip-haproxy")).ToList();
+            && a is not ("--quick" or "--out" or "--relay" or "--skip-haproxy" or "--targets")).ToList();
         if (unknown.Count > 0)
         {
             error = $"unknown option(s): {string.Join(", ", unknown)}";
         }
         // Quick: one 2 s pass per workload (proves the runner works; not for judging speed).
         // Default: 3 passes of 4 s each, medians quoted, 15 s at the fixed rate (15k latency samples).
-        return quick
+        var targets = ValueOf(args, "--targets")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var options = quick
             ? new LoadOptions(true, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
                 TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), FixedRate, FixedRateConnections)
             : new LoadOptions(false, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
                 TimeSpan.FromSeconds(4), 3, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15), FixedRate, FixedRateConnections);
+        return options with { Targets = targets };
     }
 
     private static string? ValueOf(string[] args, string name)

@@ -64,7 +64,16 @@ internal static class TlsProbe
         if (tls.NegotiatedApplicationProtocol == Relay.Tls.MeshTls.MeshAlpn.Protocol)
         {
             // Speak relay/1 as a Relay would: the preface says "I accept you", then the payload.
-            await Relay.Core.Mtls.MeshPreface.WriteAsync(tls, cts.Token);
+            // In TLS 1.3 the server judges our certificate after our side finished, so its
+            // refusal (a reset) can arrive here.
+            try
+            {
+                await Relay.Core.Mtls.MeshPreface.WriteAsync(tls, cts.Token);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+                return new TlsProbeResult(null, presented, tls.NegotiatedApplicationProtocol.ToString(), tls.SslProtocol.ToString(), [], ex.Message);
+            }
         }
         var (echo, readError) = await SendAndReadAsync(tls, payload, cts.Token);
         return new TlsProbeResult(null, presented, tls.NegotiatedApplicationProtocol.ToString(), tls.SslProtocol.ToString(), echo, readError);
