@@ -50,7 +50,7 @@ internal sealed class CaptureFollower
         // The intersection of two valid configs is valid; if generation still fails, skip the
         // narrowing step rather than reject a valid config (the new rules are what matter).
         var narrowed = Generate(capture, ports, _uidLookup).Ruleset;
-        var before = narrowed is null || SameRules(narrowed, Installed) || SameRules(narrowed, final.Ruleset) ? null : narrowed;
+        var before = narrowed is null || SameRules(narrowed, Installed) ? null : narrowed;
         var installedAfterBefore = before ?? Installed;
         var after = SameRules(final.Ruleset, installedAfterBefore) ? null : final.Ruleset;
         return new CapturePlan(before, after, final.Ruleset, []);
