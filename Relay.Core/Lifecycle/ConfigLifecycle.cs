@@ -152,8 +152,9 @@ internal sealed partial class ConfigLifecycle : IDisposable
         LastReload = report;
         _runtime.RecordReload(report);
         _runtime.Metrics.ConfigReload(report.Succeeded, report.RunningRevision);
-        Log(report);
+        // State file before the log line: whoever reacts to the line (an operator, a test) finds it current.
         Persist(recordHistory: report.Outcome == ReloadOutcome.Applied);
+        Log(report);
         _notifier.Ready(Status(report));
         Reloaded?.Invoke(report);
     }

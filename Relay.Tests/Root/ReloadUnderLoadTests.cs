@@ -67,7 +67,7 @@ public sealed partial class ReloadUnderLoadTests(ITestOutputHelper output)
     {
         var results = new List<EditResult>();
         var clock = Stopwatch.StartNew();
-        var running = LifecycleState.Read(relay.StateDirectory)!.RunningRevision;
+        var running = (await WaitForStateAsync(relay)).RunningRevision;
         for (var k = 0; k < Edits; k++)
         {
             await Task.Delay(EditEvery * (k + 1) - clock.Elapsed is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
@@ -96,6 +96,21 @@ public sealed partial class ReloadUnderLoadTests(ITestOutputHelper output)
             results.Add(new EditResult(k, kind, valid, revision, effect, line.DurationMs));
         }
         return results;
+    }
+
+    /// <summary>The daemon writes its first state right after "ready"; the harness returns on that line.</summary>
+    private static async Task<LifecycleState> WaitForStateAsync(RelayProcess relay)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (LifecycleState.Read(relay.StateDirectory) is { } state)
+            {
+                return state;
+            }
+            Assert.True(clock.Elapsed < ReloadWait, $"no state file under {relay.StateDirectory}\n{relay}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Ansible-style temp+rename, or an editor's in-place truncate-and-write.</summary>
