@@ -8,6 +8,7 @@ var root = new RootCommand("Relay: a transparent L4 service-mesh proxy for Linux
     VersionCommand.Create(),
     IptablesCommand.Create(ConfigFiles.Load),
     CaCommand.Create(),
+    ConfigCommand.Create(),
 };
 // The daemon handles SIGTERM itself (drain up to limits.drain_timeout); System.CommandLine's
 // own handler would cancel and then end the process after its short termination timeout.

@@ -19,14 +19,18 @@ internal sealed class ConfigFileWatcher : IDisposable
     // The poll only catches what inotify missed; 1 s keeps the worst case inside the target.
     public static readonly TimeSpan DefaultPoll = TimeSpan.FromSeconds(1);
 
+    /// <summary>What reloads this watcher causes are logged as.</summary>
+    public const string Trigger = "file";
+
     private readonly string _path;
     private readonly Action<string> _changed;
     private readonly TimeSpan _debounce;
-    private readonly List<FileSystemWatcher> _watchers = new();
+    private readonly Dictionary<string, FileSystemWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly Timer _debounceTimer;
     private readonly Timer _pollTimer;
     private readonly Lock _gate = new();
     private string? _lastHash;
+    private bool _disposed;
 
     public ConfigFileWatcher(string path, string? initialHash, Action<string> changed, TimeSpan? debounce = null, TimeSpan? poll = null)
     {
@@ -34,22 +38,12 @@ internal sealed class ConfigFileWatcher : IDisposable
         _changed = changed;
         _lastHash = initialHash;
         _debounce = debounce ?? DefaultDebounce;
-        _debounceTimer = new Timer(_ => Check("watch"), null, Timeout.Infinite, Timeout.Infinite);
+        _debounceTimer = new Timer(_ => Check(), null, Timeout.Infinite, Timeout.Infinite);
         var pollEvery = poll ?? DefaultPoll;
-        _pollTimer = new Timer(_ => Check("poll"), null, pollEvery, pollEvery);
-        foreach (var directory in DirectoriesToWatch(_path))
+        _pollTimer = new Timer(_ => Poll(), null, pollEvery, pollEvery);
+        lock (_gate)
         {
-            var watcher = new FileSystemWatcher(directory)
-            {
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime | NotifyFilters.DirectoryName,
-                IncludeSubdirectories = false,
-            };
-            watcher.Changed += (_, _) => Poke();
-            watcher.Created += (_, _) => Poke();
-            watcher.Deleted += (_, _) => Poke();
-            watcher.Renamed += (_, _) => Poke();
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
+            Rewatch();
         }
     }
 
@@ -75,21 +69,73 @@ internal sealed class ConfigFileWatcher : IDisposable
         }
     }
 
-    private void Poke() => _debounceTimer.Change(_debounce, Timeout.InfiniteTimeSpan);
+    private void Poke()
+    {
+        try
+        {
+            _debounceTimer.Change(_debounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // An inotify event or poll that raced Dispose: there is nothing left to reload.
+        }
+    }
 
-    private void Check(string trigger)
+    /// <summary>
+    /// A poll that sees new content only starts the debounce: firing at once could read a file
+    /// caught mid in-place write (truncated), reload garbage, then reload again when it settles.
+    /// </summary>
+    private void Poll()
+    {
+        var hash = HashFile(_path);
+        lock (_gate)
+        {
+            if (_disposed || hash is null || hash == _lastHash)
+            {
+                return;
+            }
+        }
+        Poke();
+    }
+
+    private void Check()
     {
         // A missing file (mid delete-then-recreate) is not a change: wait for the new file.
         var hash = HashFile(_path);
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+            // A symlink swap may have moved the target to a directory not watched yet.
+            Rewatch();
             if (hash is null || hash == _lastHash)
             {
                 return;
             }
             _lastHash = hash;
         }
-        _changed(trigger);
+        _changed(Trigger);
+    }
+
+    /// <summary>Adds a watcher for each directory the path (and its symlink target) now lives in.</summary>
+    private void Rewatch()
+    {
+        foreach (var directory in DirectoriesToWatch(_path).Where(d => !_watchers.ContainsKey(d)))
+        {
+            var watcher = new FileSystemWatcher(directory)
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime | NotifyFilters.DirectoryName,
+                IncludeSubdirectories = false,
+            };
+            watcher.Changed += (_, _) => Poke();
+            watcher.Created += (_, _) => Poke();
+            watcher.Deleted += (_, _) => Poke();
+            watcher.Renamed += (_, _) => Poke();
+            watcher.EnableRaisingEvents = true;
+            _watchers[directory] = watcher;
+        }
     }
 
     private static IEnumerable<string> DirectoriesToWatch(string path)
@@ -111,7 +157,11 @@ internal sealed class ConfigFileWatcher : IDisposable
 
     public void Dispose()
     {
-        foreach (var watcher in _watchers)
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+        foreach (var watcher in _watchers.Values)
         {
             watcher.Dispose();
         }

@@ -36,14 +36,45 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
     public async Task ReconcileAsync(IEnumerable<ListenerSpec> desired)
     {
         var wanted = desired.ToHashSet();
-        foreach (var spec in wanted.Where(s => !_open.ContainsKey(s)))
+        await OpenAsync(wanted).ConfigureAwait(false);
+        await CloseExceptAsync(wanted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the wanted listeners not yet open. If one cannot be bound, closes the ones this call
+    /// opened and rethrows, so a failed reload leaves exactly the sockets it found.
+    /// </summary>
+    public async Task OpenAsync(IEnumerable<ListenerSpec> desired)
+    {
+        var opened = new List<ListenerSpec>();
+        try
         {
-            var listener = TcpListenerLoop.Bind(spec, handle, logger);
-            _open[spec] = listener;
-            listener.Start();
-            LogListening(logger, spec.ToString());
+            foreach (var spec in desired.Distinct().Where(s => !_open.ContainsKey(s)).ToList())
+            {
+                var listener = TcpListenerLoop.Bind(spec, handle, logger);
+                _open[spec] = listener;
+                opened.Add(spec);
+                listener.Start();
+                LogListening(logger, spec.ToString());
+            }
         }
-        foreach (var spec in _open.Keys.Where(s => !wanted.Contains(s)).ToList())
+        catch
+        {
+            await CloseAsync(opened).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Closes every open listener not wanted (stops accepting; live connections carry on).</summary>
+    public Task CloseExceptAsync(IEnumerable<ListenerSpec> desired)
+    {
+        var wanted = desired.ToHashSet();
+        return CloseAsync(_open.Keys.Where(s => !wanted.Contains(s)).ToList());
+    }
+
+    private async Task CloseAsync(IEnumerable<ListenerSpec> specs)
+    {
+        foreach (var spec in specs)
         {
             await _open[spec].DisposeAsync().ConfigureAwait(false);
             _open.Remove(spec);

@@ -69,10 +69,30 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>Swaps in a validated snapshot: new connections use it, live ones keep theirs.</summary>
     public async Task ApplyAsync(ConfigSnapshot next)
     {
-        await _listeners.ReconcileAsync(ListenerSet.Desired(next)).ConfigureAwait(false);
-        _config.Swap(next);
-        ConfigView = RunningConfigView.Of(next, DateTimeOffset.UtcNow);
+        await OpenListenersAsync(next).ConfigureAwait(false);
+        Swap(next);
+        await CloseListenersNotInAsync(next).ConfigureAwait(false);
     }
+
+    // The three phases of ApplyAsync, for a caller (Lifecycle.ConfigLifecycle) that changes capture
+    // rules between them: open before the swap, close only after traffic no longer lands there.
+
+    /// <summary>Binds the listeners <paramref name="next"/> adds; on a bind failure closes them again and throws.</summary>
+    public Task OpenListenersAsync(ConfigSnapshot next) => _listeners.OpenAsync(ListenerSet.Desired(next));
+
+    /// <summary>Installs <paramref name="next"/> for new connections; returns the snapshot it replaced.</summary>
+    public ConfigSnapshot Swap(ConfigSnapshot next)
+    {
+        var previous = _config.Swap(next);
+        ConfigView = RunningConfigView.Of(next, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
+        return previous.Snapshot;
+    }
+
+    /// <summary>Stops accepting on listeners <paramref name="current"/> does not ask for.</summary>
+    public Task CloseListenersNotInAsync(ConfigSnapshot current) => _listeners.CloseExceptAsync(ListenerSet.Desired(current));
+
+    /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
+    public void RecordReload(Lifecycle.ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)

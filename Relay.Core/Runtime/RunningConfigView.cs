@@ -1,10 +1,16 @@
 using Relay.Core.Config;
+using Relay.Core.Lifecycle;
 
 namespace Relay.Core.Runtime;
 
-/// <summary>What GET /config returns: the running revision, where it came from, and its text.</summary>
+/// <summary>
+/// What GET /config returns: the running revision, where it came from, its text, and the outcome
+/// of the latest reload attempt (null until one happens), so a rejected edit is visible here.
+/// </summary>
 internal sealed record RunningConfigView(string Revision, string SourcePath, DateTimeOffset AppliedAt, string Config)
 {
+    public ReloadReport? LastReload { get; init; }
+
     public static RunningConfigView Of(ConfigSnapshot snapshot, DateTimeOffset appliedAt) =>
         new(snapshot.Revision, snapshot.SourcePath, appliedAt, snapshot.SourceText);
 }

@@ -1,46 +1,30 @@
 using Microsoft.Extensions.Logging;
-using Relay.Core.Config;
+using Relay.Core.Iptables;
+using Relay.Core.Lifecycle;
 using Relay.Core.Runtime;
 
 namespace Relay.Daemon.Hosting;
 
 /// <summary>
-/// Load → validate → swap, keeping the last good snapshot when anything fails.
-/// One reload at a time: triggers are serialised through the daemon's signal loop.
+/// The daemon's reload entry point: SIGHUP (and so <c>systemctl reload</c>) calls
+/// <see cref="ReloadAsync"/>; the file watcher inside <see cref="ConfigLifecycle"/> calls the same
+/// path. Both are serialised there, so each trigger is exactly one reload.
 /// </summary>
-internal sealed partial class ConfigReloader(string path, RelayRuntime runtime, SystemdNotifier notifier, ILogger logger)
+internal sealed class ConfigReloader : IDisposable
 {
-    public async Task<bool> ReloadAsync(string trigger)
+    private readonly ConfigLifecycle _lifecycle;
+
+    public ConfigReloader(string path, RelayRuntime runtime, SystemdNotifier notifier, ILogger logger, ReloadOptions? options = null)
     {
-        notifier.Reloading();
-        var result = ConfigLoader.LoadFile(path);
-        if (result.Snapshot is null || result.Errors.Count > 0)
-        {
-            foreach (var error in result.Errors)
-            {
-                LogConfigError(logger, error.ToString());
-            }
-            LogRejected(logger, trigger, result.Errors.Count, runtime.Current.Revision);
-            notifier.Ready($"running revision {runtime.Current.Revision}; last reload rejected ({result.Errors.Count} errors)");
-            return false;
-        }
-        if (result.Snapshot.Revision == runtime.Current.Revision)
-        {
-            notifier.Ready($"running revision {runtime.Current.Revision}");
-            return true;
-        }
-        await runtime.ApplyAsync(result.Snapshot).ConfigureAwait(false);
-        LogApplied(logger, trigger, result.Snapshot.Revision);
-        notifier.Ready($"running revision {result.Snapshot.Revision}");
-        return true;
+        var settings = options ?? new ReloadOptions();
+        var capture = settings.FollowCaptureRules
+            ? CaptureFollower.Following(runtime.Current, new CaptureInstaller(IptablesRunner.Host).Apply)
+            : CaptureFollower.Disabled();
+        _lifecycle = new ConfigLifecycle(path, runtime, settings, capture, notifier, logger);
+        _lifecycle.Start();
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "config error: {Error}")]
-    private static partial void LogConfigError(ILogger logger, string error);
+    public Task<ReloadReport> ReloadAsync(string trigger) => _lifecycle.ReloadAsync(trigger);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "reload ({Trigger}) rejected with {Count} errors; still running revision {Revision}")]
-    private static partial void LogRejected(ILogger logger, string trigger, int count, string revision);
-
-    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "reload ({Trigger}) applied revision {Revision}")]
-    private static partial void LogApplied(ILogger logger, string trigger, string revision);
+    public void Dispose() => _lifecycle.Dispose();
 }

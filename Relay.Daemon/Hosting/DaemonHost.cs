@@ -18,7 +18,7 @@ namespace Relay.Daemon.Hosting;
 /// </summary>
 internal static partial class DaemonHost
 {
-    public static async Task<int> RunAsync(string configPath, bool json, LogEventLevel level, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string configPath, bool json, LogEventLevel level, Relay.Core.Lifecycle.ReloadOptions reload, CancellationToken cancellationToken)
     {
         var snapshot = ConfigFiles.LoadOrReport(configPath, Console.Error);
         if (snapshot is null)
@@ -63,7 +63,7 @@ internal static partial class DaemonHost
         LogReady(logger, snapshot.Revision, configPath);
         notifier.Ready($"running revision {snapshot.Revision}");
 
-        var reloader = new ConfigReloader(configPath, runtime, notifier, logger);
+        using var reloader = new ConfigReloader(configPath, runtime, notifier, logger, reload);
         await foreach (var signal in signals.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (signal == PosixSignal.SIGHUP)
@@ -73,6 +73,7 @@ internal static partial class DaemonHost
             }
             break;
         }
+        reloader.Dispose(); // no file-triggered reload may reopen listeners during the drain
         LogDraining(logger, runtime.Current.Limits.DrainTimeout.TotalSeconds, runtime.Registry.Count);
         notifier.Stopping("draining");
         await runtime.DrainAsync(CancellationToken.None).ConfigureAwait(false);

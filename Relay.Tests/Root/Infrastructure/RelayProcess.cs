@@ -5,7 +5,9 @@ namespace Relay.Tests.Root.Infrastructure;
 
 /// <summary>
 /// A Relay daemon running in a host namespace exactly as in production: capture rules applied by root
-/// (`relay iptables apply`), daemon under the relay uid via setpriv. `ip netns exec` and setpriv both
+/// (`relay iptables apply`), daemon under the relay uid via setpriv with the ambient CAP_NET_ADMIN and
+/// CAP_NET_RAW systemd/relay.service grants (so a reload can re-apply capture rules), and its state
+/// directory (reload state, config history) in <see cref="StateDirectory"/>. `ip netns exec` and setpriv both
 /// exec(2), so <see cref="Pid"/> is the dotnet process itself and SIGTERM reaches the daemon directly.
 /// </summary>
 internal sealed partial class RelayProcess : IAsyncDisposable
@@ -31,6 +33,9 @@ internal sealed partial class RelayProcess : IAsyncDisposable
 
     public string RelayDll { get; }
 
+    /// <summary>--state-dir: state.json and history/, writable by the relay user.</summary>
+    public string StateDirectory => System.IO.Path.Combine(Config.Directory, "state");
+
     public int Pid => process.Id;
 
     public bool HasExited => process.HasExited;
@@ -51,7 +56,10 @@ internal sealed partial class RelayProcess : IAsyncDisposable
             config.Dispose();
             apply.EnsureSuccess();
         }
-        var relay = new RelayProcess(host, config, relayDll, Launch(host, user, relayDll, config.Path));
+        var stateDirectory = System.IO.Path.Combine(config.Directory, "state");
+        Directory.CreateDirectory(stateDirectory);
+        (await ProcessRunner.RunAsync("chown", $"{user.Uid}:{user.Gid}", stateDirectory)).EnsureSuccess();
+        var relay = new RelayProcess(host, config, relayDll, Launch(host, user, relayDll, config.Path, stateDirectory));
         relay.output.Attach(relay.process);
         relay.process.BeginOutputReadLine();
         relay.process.BeginErrorReadLine();
@@ -124,7 +132,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         Config.Dispose();
     }
 
-    private static Process Launch(NetnsHost host, RelayUser user, string relayDll, string configPath)
+    private static Process Launch(NetnsHost host, RelayUser user, string relayDll, string configPath, string stateDirectory)
     {
         var info = new ProcessStartInfo("ip")
         {
@@ -135,7 +143,9 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         foreach (var arg in new[]
         {
             "netns", "exec", host.Name, "setpriv", $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups",
-            "dotnet", relayDll, "run", "--config", configPath,
+            // As AmbientCapabilities= in the unit: inheritable first, or the kernel refuses the ambient set.
+            "--inh-caps=+net_admin,+net_raw", "--ambient-caps=+net_admin,+net_raw",
+            "dotnet", relayDll, "run", "--config", configPath, "--state-dir", stateDirectory,
         })
         {
             info.ArgumentList.Add(arg);
