@@ -21,7 +21,7 @@ public sealed class DaemonCommandTests : IDisposable
     public async Task Run_InvalidConfig_ExitsTwoWithEveryErrorAndBindsNothing()
     {
         var path = Write("mesh.yaml", Invalid);
-        var (code, stderr) = await CaptureErrorAsync(() => DaemonHost.RunAsync(path, false, LogEventLevel.Information, CancellationToken.None));
+        var (code, stderr) = await CaptureErrorAsync(() => DaemonHost.RunAsync(path, false, LogEventLevel.Information, new Relay.Core.Lifecycle.ReloadOptions { StateDirectory = _dir }, CancellationToken.None));
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains($"{path}:2:", stderr);
         Assert.Contains("capture.outbound_policy", stderr);
