@@ -35,6 +35,7 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
             ApplicationProtocols = [MeshAlpn.Protocol],
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = PlatformChainPolicy(credentials),
             // Our own chain validation runs in the callback; the platform's verdict is discarded.
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
                 verdict.Record(validator.Validate(certificate, chain, credentials, PeerRole.Client, allow)),
@@ -56,10 +57,29 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowTlsResume = true,
+            CertificateChainPolicy = PlatformChainPolicy(credentials),
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
                 verdict.Record(validator.Validate(certificate, chain, credentials, PeerRole.Server, allow)),
         };
         return new MeshClientOptions(options, verdict);
+    }
+
+    /// <summary>
+    /// The policy SslStream uses for the chain it builds before calling our callback. Left at its
+    /// default it searches the system store and may try to download intermediates, which cost
+    /// milliseconds per handshake (Relay.Bench TlsHandshakeBenchmarks: see docs/performance.md);
+    /// with the bundle as the only root it is one cheap build whose verdict we then re-check.
+    /// </summary>
+    private static X509ChainPolicy PlatformChainPolicy(MeshCredentials credentials)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
+        policy.CustomTrustStore.AddRange(credentials.TrustBundle);
+        return policy;
     }
 
     internal static ImmutableArray<SpiffeIdPattern>? ServerAllowList(ImmutableArray<SpiffeId> identities) =>
