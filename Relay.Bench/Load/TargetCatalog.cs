@@ -76,7 +76,9 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
     {
         var config = Path.Combine(workspace.Dir, $"{name}.yaml");
         File.WriteAllText(config, yaml);
-        return processes.Start(["dotnet", relayDll, "run", "--config", config], workspace.Log(name));
+        // The same GC budget systemd/relay.service sets, so the benchmark runs what users run.
+        return processes.Start(["env", "DOTNET_GCgen0size=0x400000", "dotnet", relayDll, "run", "--config", config,
+            "--state-dir", Path.Combine(workspace.Dir, $"{name}-state")], workspace.Log(name));
     }
 
     private async Task WaitAsync(string name, IReadOnlyList<Process> started, int port, CancellationToken cancellationToken)
