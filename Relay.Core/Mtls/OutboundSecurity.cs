@@ -15,16 +15,24 @@ internal static class OutboundSecurity
     // Same bound as the inbound side: a stalled peer costs at most this long.
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The TLS target host for an endpoint. It keys SslStream's client session cache, so one name
+    /// per endpoint lets repeated connections to the same peer Relay resume. It must be a host
+    /// name: with an IP literal SslStream does not resume at all (0 of 5 ClientHellos carried a
+    /// pre_shared_key in a capture). The server ignores SNI (identity is the SPIFFE ID), and the
+    /// reserved .invalid TLD keeps the name from ever meaning anything else.
+    /// </summary>
+    internal static string SessionKey(NetEndpoint endpoint) =>
+        $"p{endpoint.Port}-{Convert.ToHexStringLower(endpoint.Address.GetAddressBytes())}.relay.invalid";
+
     public static bool Applies(ServiceSnapshot? service, MeshTlsRuntime? tls) => tls is not null && service is { MeshTls: true };
 
     public static async Task<SecuredStream> SecureAsync(Socket upstream, NetEndpoint endpoint, ServiceSnapshot service, MeshTlsRuntime tls, ConnectionRecord record)
     {
         var stream = new SslStream(new NetworkStream(upstream, ownsSocket: false), leaveInnerStreamOpen: false);
         using var deadline = new CancellationTokenSource(HandshakeTimeout);
-        // The target host keys OpenSSL's client session cache, so one per endpoint makes
-        // repeated connections to the same peer Relay resume instead of a full handshake.
         var result = await tls.Handshaker.AuthenticateAsClientAsync(
-            stream, tls.Store.Current, endpoint.Address.ToString(), service.Identities, deadline.Token).ConfigureAwait(false);
+            stream, tls.Store.Current, SessionKey(endpoint), service.Identities, deadline.Token).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             record.TlsDetail = result.ReasonLabel;
