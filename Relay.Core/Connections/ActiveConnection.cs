@@ -57,8 +57,16 @@ internal sealed class ActiveConnection
         }
         else
         {
-            // Still connecting upstream: closing the client makes the handler give up.
-            Client.LingerState = new LingerOption(true, 0);
+            // Still connecting upstream: closing the client makes the handler give up. The handler
+            // may be closing it at the same moment; the sweeper must never fault on that race.
+            try
+            {
+                Client.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                return;
+            }
             Client.Dispose();
         }
     }

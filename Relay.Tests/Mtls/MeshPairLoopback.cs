@@ -31,7 +31,9 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
 
     /// <param name="serverIdentityExpected">What A's service lists as the server identity.</param>
     /// <param name="allowOnB">B's inbound allow list (YAML flow sequence) or null for no policy.</param>
-    public static async Task<MeshPairLoopback> StartAsync(IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict")
+    /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
+    public static async Task<MeshPairLoopback> StartAsync(
+        IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict", ClientHelloTap? tap = null)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("relay-mtls-pair-").FullName;
         Assert.True(CertificateAuthority.InitRoot(TrustDomain, Path.Combine(dir, "ca"), 2).Succeeded);
@@ -39,9 +41,15 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
         Assert.True(CertificateAuthority.IssueLeaf(Path.Combine(dir, "ca"), "spiffe://mesh.test/b", 1, Path.Combine(dir, "b")).Succeeded);
         var inboundB = FreePorts.Next();
         var outboundA = FreePorts.Next();
-        var (logA, a, _) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, inboundB), $$"""
+        var toB = inboundB;
+        if (tap is not null)
+        {
+            tap.Target = new IPEndPoint(IPAddress.Loopback, inboundB);
+            toB = tap.Port;
+        }
+        var (logA, a, _) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, toB), $$"""
             services:
-              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{inboundB}}"], identities: [{{serverIdentityExpected}}] }
+              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}] }
             """);
         var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
         var (logB, b, exporterB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""

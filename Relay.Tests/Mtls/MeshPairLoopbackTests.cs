@@ -31,6 +31,25 @@ public sealed class MeshPairLoopbackTests
     }
 
     [Fact]
+    public async Task RepeatedConnections_ToTheSamePeer_ResumeTheTlsSession()
+    {
+        using var echo = new LoopbackEchoServer();
+        using var tap = new ClientHelloTap();
+        await using var pair = await MeshPairLoopback.StartAsync(echo.EndPoint, tap: tap);
+        for (var i = 0; i < 4; i++)
+        {
+            using var client = await pair.ConnectToAAsync();
+            await SocketIo.SendAllAsync(client, Encoding.ASCII.GetBytes("again"));
+            client.Shutdown(SocketShutdown.Send);
+            Assert.Equal("again", Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client)));
+        }
+        var attempts = tap.ResumptionAttempts;
+        Assert.Equal(4, attempts.Count);
+        // The first connection has no session yet; every later one offers its ticket.
+        Assert.Equal([false, true, true, true], attempts);
+    }
+
+    [Fact]
     public async Task WrongServerIdentity_IsRefusedByTheCaller()
     {
         using var echo = new LoopbackEchoServer();
