@@ -17,10 +17,6 @@ internal static class InboundSecurity
     // In strict mode a silent caller can only ever be refused, so the same bound applies.
     private static readonly TimeSpan PeekTimeout = TimeSpan.FromSeconds(1);
 
-    // Upper bound on a mesh handshake: a peer that stalls mid-handshake holds a connection slot
-    // for at most this long (Envoy's transport_socket_connect_timeout is of the same order).
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
-
     public static async Task<SecuredStream> SecureAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime? tls, ConnectionRecord record)
     {
         if (tls is null)
@@ -48,17 +44,13 @@ internal static class InboundSecurity
     private static async Task<SecuredStream> TerminateAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record)
     {
         var stream = new SslStream(new NetworkStream(client, ownsSocket: false), leaveInnerStreamOpen: false);
-        using var deadline = new CancellationTokenSource(HandshakeTimeout);
+        using var deadline = new CancellationTokenSource(HandshakeConclusion.Timeout);
         var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, tls.Store.Current, port.Allow, deadline.Token).ConfigureAwait(false);
         record.Policy = PolicyLabel(port, result);
-        if (!result.Succeeded)
+        if (await HandshakeConclusion.RecordAsync(stream, result, record).ConfigureAwait(false) is not { } facts)
         {
-            record.TlsDetail = result.ReasonLabel;
-            await stream.DisposeAsync().ConfigureAwait(false);
             return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Inbound));
         }
-        var facts = TlsFacts.Of(stream, result.PeerId!);
-        record.Tls = facts;
         if (!await MeshPreface.ReadAsync(stream, deadline.Token).ConfigureAwait(false))
         {
             // The caller rejected us after the handshake (or is not a Relay): never dial the app.

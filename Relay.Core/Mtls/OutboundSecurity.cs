@@ -12,9 +12,6 @@ namespace Relay.Core.Mtls;
 /// </summary>
 internal static class OutboundSecurity
 {
-    // Same bound as the inbound side: a stalled peer costs at most this long.
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// The TLS target host for an endpoint. It keys SslStream's client session cache, so one name
     /// per endpoint lets repeated connections to the same peer Relay resume. It must be a host
@@ -30,17 +27,13 @@ internal static class OutboundSecurity
     public static async Task<SecuredStream> SecureAsync(Socket upstream, NetEndpoint endpoint, ServiceSnapshot service, MeshTlsRuntime tls, ConnectionRecord record)
     {
         var stream = new SslStream(new NetworkStream(upstream, ownsSocket: false), leaveInnerStreamOpen: false);
-        using var deadline = new CancellationTokenSource(HandshakeTimeout);
+        using var deadline = new CancellationTokenSource(HandshakeConclusion.Timeout);
         var result = await tls.Handshaker.AuthenticateAsClientAsync(
             stream, tls.Store.Current, SessionKey(endpoint), service.Identities, deadline.Token).ConfigureAwait(false);
-        if (!result.Succeeded)
+        if (await HandshakeConclusion.RecordAsync(stream, result, record).ConfigureAwait(false) is not { } facts)
         {
-            record.TlsDetail = result.ReasonLabel;
-            await stream.DisposeAsync().ConfigureAwait(false);
             return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Outbound));
         }
-        var facts = TlsFacts.Of(stream, result.PeerId!);
-        record.Tls = facts;
         try
         {
             // Only now, with the server's identity accepted, may the server dial its app.

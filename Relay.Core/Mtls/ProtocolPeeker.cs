@@ -28,7 +28,7 @@ internal static class ProtocolPeeker
                 {
                     return null;
                 }
-                var detected = ProtocolDetector.Detect(buffer.AsSpan(0, Math.Min(n, ClientHelloPeek.MaxPeekBytes)));
+                var detected = ProtocolDetector.Detect(buffer.AsSpan(0, n));
                 if (detected != DetectedProtocol.NeedMore || n >= ClientHelloPeek.MaxPeekBytes)
                 {
                     return detected == DetectedProtocol.NeedMore ? DetectedProtocol.OtherTls : detected;
