@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Relay.Core.Net;
-using Relay.Core.Observability;
-using Relay.Core.Runtime;
 using Relay.Tests.Runtime;
 using Relay.Tests.Support;
 
@@ -64,32 +61,6 @@ public sealed class ExplicitListenerLoopbackTests
         return Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client, Wait));
     }
 
-    private static async Task<RunningRelay> StartAsync(string sections)
-    {
-        var config = TestConfigs.Load($$"""
-            mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{FreePorts.Next()}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
-            admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
-
-            """ + sections);
-        var log = new CapturingLoggerProvider();
-        var metrics = new RelayMetrics();
-        var runtime = new RelayRuntime(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
-        {
-            d = default;
-            return false;
-        });
-        await runtime.StartAsync();
-        return new RunningRelay(runtime, metrics, log);
-    }
-
-    private sealed record RunningRelay(RelayRuntime Runtime, RelayMetrics Metrics, CapturingLoggerProvider Log) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Runtime.DisposeAsync();
-            Metrics.Dispose();
-            Log.Dispose();
-        }
-    }
+    /// <summary>A loopback Relay whose SO_ORIGINAL_DST lookup always fails.</summary>
+    private static Task<LoopbackRelay> StartAsync(string sections) => LoopbackRelay.StartAsync(sections, destination: null);
 }

@@ -32,23 +32,27 @@ internal sealed class LoopbackRelay : IAsyncDisposable
 
     public int OutboundPort { get; }
 
-    public static async Task<LoopbackRelay> StartAsync(IPEndPoint upstream, string limitsYaml)
+    public static Task<LoopbackRelay> StartAsync(IPEndPoint upstream, string limitsYaml) =>
+        StartAsync($"limits: {limitsYaml}\n", new OriginalDestination(NetEndpoint.From(upstream)));
+
+    /// <param name="sections">Extra top-level mesh.yaml sections (limits, services, listeners...).</param>
+    /// <param name="destination">What every connection's original destination is; null = none can be read.</param>
+    public static async Task<LoopbackRelay> StartAsync(string sections, OriginalDestination? destination)
     {
         var outbound = FreePorts.Next();
         var config = TestConfigs.Load($$"""
             mesh: { trust_domain: mesh.test }
             capture: { outbound_port: {{outbound}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
             admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
-            limits: {{limitsYaml}}
-            """);
+
+            """ + sections);
         var log = new CapturingLoggerProvider();
         var metrics = new RelayMetrics();
         var exporter = new PrometheusExporter(metrics.Meter);
-        var destination = new OriginalDestination(NetEndpoint.From(upstream));
         var runtime = new RelayRuntime(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
         {
-            d = destination;
-            return true;
+            d = destination ?? default;
+            return destination is not null;
         });
         await runtime.StartAsync();
         return new LoopbackRelay(runtime, log, metrics, exporter, outbound);
