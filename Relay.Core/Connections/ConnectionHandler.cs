@@ -15,7 +15,7 @@ namespace Relay.Core.Connections;
 /// <summary>
 /// The data path for one accepted connection, one stage per line:
 /// admit → original destination → loop guard → resolve target → secure client (inbound mTLS)
-/// → connect → secure upstream (outbound mTLS) → copy → record.
+/// → connect (or reuse a pooled relay/2 connection) → secure upstream (outbound mTLS) → copy → record.
 /// </summary>
 internal sealed partial class ConnectionHandler(
     ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
@@ -48,7 +48,10 @@ internal sealed partial class ConnectionHandler(
                 registry.Close(connection);
             }
             CloseClient(client, record.Reason);
-            recorder.Closed(record);
+            if (!record.Finished)
+            {
+                recorder.Closed(record);
+            }
         }
     }
 
@@ -80,8 +83,19 @@ internal sealed partial class ConnectionHandler(
         {
             return clientSide.Failure;
         }
-        await using var clientEnd = new ConnectionEnd(client, clientSide.Stream, active.Snapshot.Limits.BufferSize);
-        var reason = await ForwardAsync(clientEnd, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+        if (clientSide.Stream is MeshChannel channel)
+        {
+            return await ServeChannelAsync(client, channel, destination, target, connection, record).ConfigureAwait(false);
+        }
+        return await ServeAsync(client, clientSide.Stream, target, connection, record).ConfigureAwait(false);
+    }
+
+    /// <summary>Forwards one stream from the client side; on failure the client end is reset.</summary>
+    private async Task<CloseReason> ServeAsync(Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, ConnectionRecord record)
+    {
+        var bufferSize = config.Current.Snapshot.Limits.BufferSize;
+        await using var clientEnd = new ConnectionEnd(client, clientStream, bufferSize);
+        var reason = await ForwardAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
         if (reason != CloseReason.Completed)
         {
             // Before disposal closes it gracefully: the app must see a reset, not an empty reply.
@@ -90,22 +104,120 @@ internal sealed partial class ConnectionHandler(
         return reason;
     }
 
+    /// <summary>
+    /// Inbound relay/2: the streams of one mesh connection, one after another, each an app
+    /// connection of its own with its own access line. Each is judged against the config and
+    /// policy current when it starts; a refusal resets the whole mesh connection, as relay/1 would.
+    /// </summary>
+    private async Task<CloseReason> ServeChannelAsync(
+        Socket client, MeshChannel channel, OriginalDestination destination, UpstreamTarget target, ActiveConnection connection, ConnectionRecord record)
+    {
+        while (true)
+        {
+            record.MeshStream = channel.Streams;
+            var reason = await ServeAsync(client, channel, target, connection, record).ConfigureAwait(false);
+            if (reason != CloseReason.Completed || !channel.IsReusable)
+            {
+                return reason;
+            }
+            recorder.Closed(record);
+            record.Finished = true;
+            if (!await NextStreamAsync(channel, connection).ConfigureAwait(false))
+            {
+                return CloseReason.Completed;
+            }
+            record.NextStream(Stopwatch.GetTimestamp());
+            recorder.Opened(Direction.Inbound);
+            var (next, refusal) = TargetResolver.Inbound(destination, config.Current);
+            if (next?.InboundPort is not { } port)
+            {
+                return next is null ? refusal : CloseReason.InboundPortNotDeclared;
+            }
+            record.Service = next.ServiceName;
+            var allowed = port.Allow is null || port.Allow.Value.Any(p => p.Matches(channel.Facts.Peer));
+            record.Policy = port.Allow is null ? "-" : allowed ? "allow" : "deny";
+            if (!allowed)
+            {
+                return CloseReason.PolicyDenied;
+            }
+            connection.IdleTimeout = next.IdleTimeout;
+            target = next;
+        }
+    }
+
+    /// <summary>Waits, idle, for the caller's next stream; false when it closes, the wait times out or the daemon drains.</summary>
+    private async Task<bool> NextStreamAsync(MeshChannel channel, ActiveConnection connection)
+    {
+        connection.IdleTimeout = MeshConnectionPool.ServerIdleTimeout;
+        connection.Activity.Touch();
+        connection.OnAbort(channel.Reset);
+        return await channel.AcceptStreamAsync(registry.Draining).ConfigureAwait(false);
+    }
+
     private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
     {
-        var upstream = await ConnectAsync(target, record).ConfigureAwait(false);
+        if (OutboundSecurity.Applies(target.Service, tls))
+        {
+            return await ForwardMeshAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
+        }
+        var upstream = await ConnectAsync(target, null, record).ConfigureAwait(false);
         if (upstream.Socket is null)
         {
             return upstream.Failure;
         }
-        var upstreamSide = OutboundSecurity.Applies(target.Service, tls)
-            ? await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service!, tls!, record).ConfigureAwait(false)
-            : SecuredStream.Plain(new NetworkStream(upstream.Socket, ownsSocket: false));
-        if (upstreamSide.Stream is null)
+        await using var upstreamEnd = ConnectionEnd.ForSocket(upstream.Socket, bufferSize);
+        return await CopyAsync(clientEnd, upstreamEnd, connection, record).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Outbound to a mesh service: an idle relay/2 connection to the endpoint round robin picked
+    /// if the pool has one, else connect and handshake (and pool the connection afterwards).
+    /// </summary>
+    private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    {
+        var order = target.Cluster!.PickOrder(Environment.TickCount64);
+        var key = new MeshPoolKey(target.Cluster.Endpoints[order[0]], target.Service!.Identities);
+        var channel = tls!.Pool.TryTake(key);
+        if (channel is not null)
         {
-            upstream.Socket.Dispose();
-            return upstreamSide.Failure;
+            record.Endpoint = key.Endpoint;
+            record.Tls = channel.Facts;
         }
-        await using var upstreamEnd = new ConnectionEnd(upstream.Socket, upstreamSide.Stream, bufferSize);
+        else
+        {
+            var upstream = await ConnectAsync(target, order, record).ConfigureAwait(false);
+            if (upstream.Socket is null)
+            {
+                return upstream.Failure;
+            }
+            var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, record).ConfigureAwait(false);
+            if (secured.Stream is null)
+            {
+                upstream.Socket.Dispose();
+                return secured.Failure;
+            }
+            if (secured.Stream is not MeshChannel fresh)
+            {
+                // relay/1 peer: one app connection for this TLS connection.
+                await using var legacyEnd = new ConnectionEnd(upstream.Socket, secured.Stream, bufferSize);
+                return await CopyAsync(clientEnd, legacyEnd, connection, record).ConfigureAwait(false);
+            }
+            var pool = tls.Pool;
+            var freshKey = key with { Endpoint = upstream.Endpoint.Value };
+            fresh.OnReusable = c => pool.Return(freshKey, c);
+            channel = fresh;
+        }
+        try
+        {
+            await channel.OpenStreamAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            channel.Reset();
+            return CloseReason.UpstreamReset;
+        }
+        record.MeshStream = channel.Streams;
+        await using var upstreamEnd = new ConnectionEnd(channel.Socket, channel, bufferSize);
         return await CopyAsync(clientEnd, upstreamEnd, connection, record).ConfigureAwait(false);
     }
 
@@ -119,10 +231,10 @@ internal sealed partial class ConnectionHandler(
         return resolveDestination(client, out destination);
     }
 
-    private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, ConnectionRecord record)
+    private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, int[]? order, ConnectionRecord record)
     {
         var started = Stopwatch.GetTimestamp();
-        var upstream = await target.ConnectAsync(CancellationToken.None).ConfigureAwait(false);
+        var upstream = await target.ConnectAsync(order, CancellationToken.None).ConfigureAwait(false);
         record.Endpoint = upstream.Endpoint;
         recorder.UpstreamConnect(target.ServiceName ?? "passthrough", Stopwatch.GetElapsedTime(started), upstream.Socket is not null);
         return upstream;

@@ -12,7 +12,7 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
 {
     public Direction Direction { get; } = direction;
     public EndPoint? Client { get; } = client;
-    public long StartedAt { get; } = startedAt;
+    public long StartedAt { get; private set; } = startedAt;
     public OriginalDestination? Destination { get; set; }
     public string? Service { get; set; }
     public NetEndpoint? Endpoint { get; set; }
@@ -28,4 +28,23 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
 
     /// <summary>allow | deny when an inbound port has an allow list; "-" otherwise.</summary>
     public string? Policy { get; set; }
+
+    /// <summary>Which stream of its mesh TLS connection this was (1 = the connection's first; relay/2 reuses connections).</summary>
+    public int? MeshStream { get; set; }
+
+    /// <summary>Already recorded: a relay/2 connection between streams has no open record.</summary>
+    public bool Finished { get; set; }
+
+    /// <summary>Starts the record of the next stream on the same mesh connection: same caller, destination and TLS session.</summary>
+    public void NextStream(long startedAt)
+    {
+        StartedAt = startedAt;
+        Service = null;
+        Endpoint = null;
+        BytesToUpstream = 0;
+        BytesToClient = 0;
+        Reason = CloseReason.Completed;
+        Policy = null;
+        Finished = false;
+    }
 }

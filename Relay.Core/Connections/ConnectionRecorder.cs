@@ -30,12 +30,13 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
             record.Tls?.Cipher ?? "-",
             record.Tls?.Peer.ToString() ?? "-",
             record.Policy ?? "-",
-            record.TlsDetail ?? "-");
+            record.TlsDetail ?? "-",
+            record.MeshStream?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} peer={PeerIdentity} policy={Policy} tls_error={TlsError}")]
+        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
     private static partial void LogAccess(ILogger logger, string direction, string client, string destination, string service,
         string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason,
-        string tlsVersion, string cipher, string peerIdentity, string policy, string tlsError);
+        string tlsVersion, string cipher, string peerIdentity, string policy, string tlsError, string tlsStream);
 }

@@ -14,6 +14,7 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
 
     private readonly ConcurrentDictionary<long, ActiveConnection> _connections = new();
     private readonly PeriodicTimer _heartbeat = new(HeartbeatInterval);
+    private readonly CancellationTokenSource _draining = new();
     private readonly Task _sweeper;
     private long _nextId;
     private int _count;
@@ -21,6 +22,9 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
     public ConnectionRegistry() => _sweeper = SweepAsync();
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Cancelled when a drain starts: connections idle between streams close at once instead of at the deadline.</summary>
+    public CancellationToken Draining => _draining.Token;
 
     /// <summary>Registers a connection, or returns null when the global limit is reached.</summary>
     public ActiveConnection? TryOpen(Direction direction, Socket client, TimeSpan idleTimeout, int maxConnections)
@@ -47,6 +51,10 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
     public async Task DrainAsync(TimeSpan deadline, CancellationToken cancellationToken = default)
     {
         var until = Environment.TickCount64 + (long)deadline.TotalMilliseconds;
+        if (!_draining.IsCancellationRequested)
+        {
+            await _draining.CancelAsync().ConfigureAwait(false);
+        }
         // 50 ms polling: drain waits are seconds long, and this keeps shutdown latency low.
         while (Count > 0 && Environment.TickCount64 < until && !cancellationToken.IsCancellationRequested)
         {
@@ -81,5 +89,6 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
     {
         _heartbeat.Dispose();
         await _sweeper.ConfigureAwait(false);
+        _draining.Dispose();
     }
 }

@@ -28,8 +28,9 @@ internal sealed record UpstreamTarget(
     public static UpstreamTarget ForInbound(InboundPortSnapshot port, TimeSpan connectTimeout) =>
         new($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
 
-    public Task<UpstreamConnectResult> ConnectAsync(CancellationToken cancellationToken) =>
+    /// <param name="order">The cluster's pick order when the caller already drew it (to look in the mesh pool first); null draws one.</param>
+    public Task<UpstreamConnectResult> ConnectAsync(int[]? order, CancellationToken cancellationToken) =>
         Cluster is not null
-            ? UpstreamConnector.ConnectAsync(Cluster, ConnectTimeout, cancellationToken)
+            ? UpstreamConnector.ConnectAsync(Cluster, order ?? Cluster.PickOrder(Environment.TickCount64), ConnectTimeout, cancellationToken)
             : UpstreamConnector.ConnectAsync(Endpoint!.Value, ConnectTimeout, cancellationToken);
 }

@@ -4,7 +4,7 @@ namespace Relay.Core.Detect;
 
 /// <summary>
 /// Classifies a connection from its peeked first bytes. Only a ClientHello that offers
-/// <see cref="MeshAlpn.Token"/> is mesh traffic; the SNI is not consulted because Relay's
+/// a <see cref="MeshAlpn"/> token is mesh traffic; the SNI is not consulted because Relay's
 /// client sets it from the endpoint, not from anything identity-bearing.
 /// </summary>
 public static class ProtocolDetector
@@ -19,7 +19,7 @@ public static class ProtocolDetector
         {
             ClientHelloPeekStatus.NeedMoreData => DetectedProtocol.NeedMore,
             ClientHelloPeekStatus.NotTls => DetectedProtocol.Plaintext,
-            _ => hello.Alpn.Contains(MeshAlpn.Token) ? DetectedProtocol.MeshTls : DetectedProtocol.OtherTls,
+            _ => hello.Alpn.Any(MeshAlpn.IsMesh) ? DetectedProtocol.MeshTls : DetectedProtocol.OtherTls,
         };
     }
 }

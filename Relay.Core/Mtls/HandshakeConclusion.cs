@@ -21,6 +21,7 @@ internal static class HandshakeConclusion
             return null;
         }
         record.Tls = TlsFacts.Of(stream, result.PeerId!);
+        record.MeshStream = 1;
         return record.Tls;
     }
 }

@@ -51,6 +51,18 @@ internal static class InboundSecurity
         {
             return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Inbound));
         }
+        if (Relay.Tls.MeshTls.MeshAlpn.IsFramed(stream.NegotiatedApplicationProtocol))
+        {
+            // relay/2: the first stream's preface plays relay/1's part; later ones arrive on the channel.
+            var channel = new MeshChannel(client, stream, facts);
+            if (await channel.AcceptStreamAsync(deadline.Token).ConfigureAwait(false))
+            {
+                return SecuredStream.Mesh(channel, facts);
+            }
+            record.TlsDetail = "no_preface";
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return SecuredStream.Refused(CloseReason.ClientProtocolError);
+        }
         if (!await MeshPreface.ReadAsync(stream, deadline.Token).ConfigureAwait(false))
         {
             // The caller rejected us after the handshake (or is not a Relay): never dial the app.

@@ -29,6 +29,9 @@ internal sealed class MeshTlsRuntime : IDisposable
 
     public TlsSnapshot Settings { get; }
 
+    /// <summary>Idle relay/2 connections to peer Relays, reused by later outbound connections.</summary>
+    public MeshConnectionPool Pool { get; } = new();
+
     /// <summary>Loads and validates the credentials once; the first load failing is fatal for the daemon.</summary>
     public static (MeshTlsRuntime? Runtime, IReadOnlyList<string> Errors) Open(TlsSnapshot settings, string trustDomain, Meter meter, ILogger logger)
     {
@@ -46,6 +49,7 @@ internal sealed class MeshTlsRuntime : IDisposable
 
     public void Dispose()
     {
+        Pool.Dispose();
         Store.Dispose();
         _metrics.Dispose();
     }

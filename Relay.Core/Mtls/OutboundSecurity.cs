@@ -8,7 +8,8 @@ namespace Relay.Core.Mtls;
 
 /// <summary>
 /// Outbound: wrap the upstream connection of a mesh service in TLS, present this host's
-/// certificate and require the server's SPIFFE ID to be one the service lists.
+/// certificate and require the server's SPIFFE ID to be one the service lists. A relay/2 peer
+/// yields a <see cref="MeshChannel"/> the caller opens streams on and pools afterwards.
 /// </summary>
 internal static class OutboundSecurity
 {
@@ -33,6 +34,11 @@ internal static class OutboundSecurity
         if (await HandshakeConclusion.RecordAsync(stream, result, record).ConfigureAwait(false) is not { } facts)
         {
             return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Outbound));
+        }
+        if (Relay.Tls.MeshTls.MeshAlpn.IsFramed(stream.NegotiatedApplicationProtocol))
+        {
+            // relay/2: the caller opens each stream (and writes its preface) itself, pooled or fresh.
+            return SecuredStream.Mesh(new MeshChannel(upstream, stream, facts), facts);
         }
         try
         {

@@ -99,6 +99,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
     {
         IsReady = false;
         await _listeners.DisposeAsync().ConfigureAwait(false);
+        // Idle pooled mesh connections carry nothing: close them now so peers stop picking them.
+        Tls?.Pool.Close();
         await Registry.DrainAsync(Current.Limits.DrainTimeout, cancellationToken).ConfigureAwait(false);
     }
 

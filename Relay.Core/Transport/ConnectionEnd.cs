@@ -38,6 +38,12 @@ internal sealed class ConnectionEnd : IAsyncDisposable
     /// <summary>Half-close: FIN to the peer (after TLS close_notify) while still reading from it.</summary>
     public async ValueTask ShutdownWriteAsync()
     {
+        if (Stream is ICarriedStream carried)
+        {
+            // relay/2: end this stream's direction with a frame; the TLS connection stays open.
+            await carried.WriteEndAsync().ConfigureAwait(false);
+            return;
+        }
         if (Stream is SslStream tls)
         {
             await tls.ShutdownAsync().ConfigureAwait(false);
@@ -72,6 +78,11 @@ internal sealed class ConnectionEnd : IAsyncDisposable
         await Input.CompleteAsync().ConfigureAwait(false);
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
+            if (Stream is ICarriedStream carried && carried.TryRelease())
+            {
+                // A relay/2 connection whose stream ended cleanly carries the next one.
+                return;
+            }
             await Stream.DisposeAsync().ConfigureAwait(false);
             Socket.Dispose();
         }

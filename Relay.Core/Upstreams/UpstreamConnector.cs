@@ -10,10 +10,10 @@ namespace Relay.Core.Upstreams;
 /// </summary>
 internal static class UpstreamConnector
 {
-    public static async Task<UpstreamConnectResult> ConnectAsync(ClusterState cluster, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<UpstreamConnectResult> ConnectAsync(ClusterState cluster, int[] order, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var lastFailure = CloseReason.NoHealthyEndpoint;
-        foreach (var index in cluster.PickOrder(Environment.TickCount64))
+        foreach (var index in order)
         {
             var endpoint = cluster.Endpoints[index];
             var attempt = await ConnectAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,8 @@
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Relay.Tls.MeshTls;
 using Relay.Tests.Runtime;
 using Relay.Tests.Support;
 
@@ -31,22 +34,96 @@ public sealed class MeshPairLoopbackTests
     }
 
     [Fact]
-    public async Task RepeatedConnections_ToTheSamePeer_ResumeTheTlsSession()
+    public async Task SequentialConnections_ToTheSamePeer_ReuseOneMeshConnection()
     {
         using var echo = new LoopbackEchoServer();
         using var tap = new ClientHelloTap();
         await using var pair = await MeshPairLoopback.StartAsync(echo.EndPoint, tap: tap);
-        for (var i = 0; i < 4; i++)
+        for (var i = 1; i <= 4; i++)
         {
-            using var client = await pair.ConnectToAAsync();
-            await SocketIo.SendAllAsync(client, Encoding.ASCII.GetBytes("again"));
-            client.Shutdown(SocketShutdown.Send);
-            Assert.Equal("again", Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client)));
+            using (var client = await pair.ConnectToAAsync())
+            {
+                var payload = Encoding.ASCII.GetBytes($"stream {i}");
+                await SocketIo.SendAllAsync(client, payload);
+                client.Shutdown(SocketShutdown.Send);
+                Assert.Equal(payload, await SocketIo.ReadToEndAsync(client));
+            }
+            // A pools the connection once its access line is written; wait so the next call finds it.
+            await pair.LogA.WaitForAccessLineAsync(l => l.EndsWith($"tls_stream={i}", StringComparison.Ordinal), Wait);
         }
-        var attempts = tap.ResumptionAttempts;
-        Assert.Equal(4, attempts.Count);
-        // The first connection has no session yet; every later one offers its ticket.
-        Assert.Equal([false, true, true, true], attempts);
+        Assert.Single(tap.ResumptionAttempts);
+        for (var i = 1; i <= 4; i++)
+        {
+            var line = await pair.LogB.WaitForAccessLineAsync(l => l.Contains("direction=inbound") && l.EndsWith($"tls_stream={i}", StringComparison.Ordinal), Wait);
+            Assert.Contains("reason=completed", line);
+            Assert.Contains("peer=spiffe://mesh.test/a", line);
+            Assert.Contains($"up={"stream 1".Length}", line);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentConnections_OpenAnotherMeshConnection_ThatResumesTheSession()
+    {
+        using var echo = new LoopbackEchoServer();
+        using var tap = new ClientHelloTap();
+        await using var pair = await MeshPairLoopback.StartAsync(echo.EndPoint, tap: tap);
+        using var first = await pair.ConnectToAAsync();
+        await SocketIo.SendAllAsync(first, Encoding.ASCII.GetBytes("one"));
+        // The echo proves the first session is up (and its ticket read) while it stays open.
+        Assert.Equal("one", Encoding.ASCII.GetString(await ReadExactlyAsync(first, 3)));
+        using var second = await pair.ConnectToAAsync();
+        await SocketIo.SendAllAsync(second, Encoding.ASCII.GetBytes("two"));
+        second.Shutdown(SocketShutdown.Send);
+        Assert.Equal("two", Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(second)));
+        first.Shutdown(SocketShutdown.Send);
+        Assert.Empty(await SocketIo.ReadToEndAsync(first));
+        // Two TLS connections, since the first was busy; the second resumed the first's session.
+        Assert.Equal([false, true], tap.ResumptionAttempts);
+    }
+
+    [Fact]
+    public async Task MalformedFrame_FromAMeshCaller_ResetsTheConnectionWithALoggedReason()
+    {
+        using var echo = new LoopbackEchoServer();
+        await using var pair = await MeshPairLoopback.StartAsync(echo.EndPoint);
+        using var socket = await ConnectToInboundOfBAsync(pair);
+        using var cert = X509Certificate2.CreateFromPemFile(Path.Combine(pair.Directory, "a", "cert.pem"), Path.Combine(pair.Directory, "a", "key.pem"));
+        await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "b.relay.invalid",
+            ClientCertificates = [cert],
+            ApplicationProtocols = [MeshAlpn.FramedProtocol],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        });
+        Assert.Equal(MeshAlpn.FramedProtocol, tls.NegotiatedApplicationProtocol);
+        // A stream preface, then a frame header with the reserved sign bit set.
+        await tls.WriteAsync("RLY2"u8.ToArray());
+        await tls.WriteAsync(new byte[] { 0x80, 0, 0, 1, 0x42 });
+        var line = await pair.LogB.WaitForAccessLineAsync(l => l.Contains("direction=inbound"), Wait);
+        Assert.Contains("reason=client_reset", line);
+        Assert.Contains("peer=spiffe://mesh.test/a", line);
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            var buffer = new byte[16];
+            using var timeout = new CancellationTokenSource(Wait);
+            while (await tls.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+            throw new IOException("closed without a reset");
+        });
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        using var timeout = new CancellationTokenSource(Wait);
+        for (var read = 0; read < count;)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, timeout.Token);
+            read += n > 0 ? n : throw new EndOfStreamException($"EOF after {read} of {count} bytes");
+        }
+        return buffer;
     }
 
     [Fact]

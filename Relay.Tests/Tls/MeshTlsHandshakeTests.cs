@@ -46,7 +46,8 @@ public sealed class MeshTlsHandshakeTests : IDisposable
             Assert.True(server.Succeeded, server.Detail);
             Assert.Equal(VmB, client.PeerId!.ToString());
             Assert.Equal(VmA, server.PeerId!.ToString());
-            Assert.Equal(MeshAlpn.Protocol, cs.NegotiatedApplicationProtocol);
+            // Both sides offer relay/2 first (MeshAlpn.Offered), so it wins.
+            Assert.Equal(MeshAlpn.FramedProtocol, cs.NegotiatedApplicationProtocol);
             Assert.Equal(SslProtocols.Tls13, cs.SslProtocol);
         }
     }

@@ -10,7 +10,7 @@ namespace Relay.Tls.MeshTls;
 /// Runs one mesh handshake on an SslStream and turns every outcome into a <see cref="MeshHandshakeResult"/>
 /// (recorded once in <see cref="TlsMetrics"/>). After success it re-validates the peer when the
 /// callback did not run, so a resumed session is still checked against the current bundle and
-/// policy, and it insists the relay ALPN token was negotiated.
+/// policy, and it insists a relay ALPN token was negotiated.
 /// </summary>
 public sealed class MeshTlsHandshaker(MeshTlsOptionsFactory factory, PeerCertificateValidator validator, TlsMetrics metrics)
 {
@@ -65,8 +65,8 @@ public sealed class MeshTlsHandshaker(MeshTlsOptionsFactory factory, PeerCertifi
         {
             return MeshHandshakeResult.Rejected(final);
         }
-        return stream.NegotiatedApplicationProtocol == MeshAlpn.Protocol
+        return MeshAlpn.IsMesh(stream.NegotiatedApplicationProtocol)
             ? MeshHandshakeResult.Success(final.PeerId!)
-            : MeshHandshakeResult.Failed(MeshHandshakeFailure.AlpnMismatch, $"negotiated ALPN '{stream.NegotiatedApplicationProtocol}', expected '{MeshAlpn.Token}'");
+            : MeshHandshakeResult.Failed(MeshHandshakeFailure.AlpnMismatch, $"negotiated ALPN '{stream.NegotiatedApplicationProtocol}', expected '{MeshAlpn.FramedToken}' or '{MeshAlpn.Token}'");
     }
 }

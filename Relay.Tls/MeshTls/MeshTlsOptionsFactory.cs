@@ -32,7 +32,7 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
         {
             ServerCertificateContext = credentials.CertificateContext,
             ClientCertificateRequired = true,
-            ApplicationProtocols = [MeshAlpn.Protocol],
+            ApplicationProtocols = MeshAlpn.Offered,
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = PlatformChainPolicy(credentials),
@@ -53,7 +53,7 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
         {
             TargetHost = targetHost,
             ClientCertificateContext = credentials.CertificateContext,
-            ApplicationProtocols = [MeshAlpn.Protocol],
+            ApplicationProtocols = MeshAlpn.Offered,
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowTlsResume = true,
