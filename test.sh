@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole Relay test suite (Unit, Loopback and, as root, the Root tier with network namespaces
-# and iptables) and ends with one summary line "N passed, N failed". Exit code = dotnet test's.
+# and iptables), then the load runner once in --quick mode (bench/quick.sh: proves every benchmark
+# target starts, carries traffic and is reported; it does not judge speed), and ends with one
+# summary line "N passed, N failed" (the quick benchmark counts as one test).
+# Exit code: dotnet test's, or 1 if it passed and the quick benchmark failed.
 # Root-tier tests FAIL (never skip) when not run as root. Extra arguments go to dotnet test
-# (e.g. ./test.sh --filter "Tier=Unit").
+# (e.g. ./test.sh --filter "Tier=Unit") and skip the quick benchmark, which is whole-suite only.
 set -uo pipefail
 
 cd "$(dirname "$0")"
@@ -15,6 +18,12 @@ command -v ip >/dev/null || missing+=(iproute2)
 command -v tcpdump >/dev/null || missing+=(tcpdump)
 command -v setpriv >/dev/null || missing+=(util-linux)
 command -v ps >/dev/null || missing+=(procps)
+if [ $# -eq 0 ]; then
+  # The quick benchmark's peers: the upstream app, the load generator, the C proxy compared against.
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v haproxy >/dev/null || missing+=(haproxy)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "test.sh: installing ${missing[*]}"
@@ -56,5 +65,20 @@ if [ -z "$passed" ]; then
 fi
 failed=${failed:-0}
 rm -rf "$RESULTS"
+
+# ---- the load runner, once, in --quick mode (whole-suite runs only) ----
+if [ $# -eq 0 ]; then
+  echo "test.sh: quick benchmark (bench/quick.sh)"
+  bench_out=$(mktemp -d /tmp/relay-quick-bench.XXXXXX)
+  if bash bench/quick.sh "$bench_out"; then
+    passed=$((passed + 1))
+  else
+    echo "test.sh: bench/quick.sh FAILED (its output is above)" >&2
+    failed=$((failed + 1))
+    [ "$rc" -ne 0 ] || rc=1
+  fi
+  rm -rf "$bench_out"
+fi
+
 echo "${passed} passed, ${failed} failed"
 exit "$rc"
