@@ -9,6 +9,7 @@ using Relay.Core.Net;
 using Relay.Core.Routing;
 using Relay.Core.Transport;
 using Relay.Core.Upstreams;
+using Relay.Tls.Identity;
 
 namespace Relay.Core.Connections;
 
@@ -85,15 +86,15 @@ internal sealed partial class ConnectionHandler(
         }
         if (clientSide.Stream is MeshChannel channel)
         {
-            return await ServeChannelAsync(client, channel, destination, target, connection, record).ConfigureAwait(false);
+            return await ServeChannelAsync(client, channel, destination, target, connection, active, record).ConfigureAwait(false);
         }
-        return await ServeAsync(client, clientSide.Stream, target, connection, record).ConfigureAwait(false);
+        return await ServeAsync(client, clientSide.Stream, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
     }
 
     /// <summary>Forwards one stream from the client side; on failure the client end is reset.</summary>
-    private async Task<CloseReason> ServeAsync(Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, ConnectionRecord record)
+    private async Task<CloseReason> ServeAsync(
+        Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
     {
-        var bufferSize = config.Current.Snapshot.Limits.BufferSize;
         await using var clientEnd = new ConnectionEnd(client, clientStream, bufferSize);
         var reason = await ForwardAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
         if (reason != CloseReason.Completed)
@@ -110,12 +111,12 @@ internal sealed partial class ConnectionHandler(
     /// policy current when it starts; a refusal resets the whole mesh connection, as relay/1 would.
     /// </summary>
     private async Task<CloseReason> ServeChannelAsync(
-        Socket client, MeshChannel channel, OriginalDestination destination, UpstreamTarget target, ActiveConnection connection, ConnectionRecord record)
+        Socket client, MeshChannel channel, OriginalDestination destination, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
         while (true)
         {
             record.MeshStream = channel.Streams;
-            var reason = await ServeAsync(client, channel, target, connection, record).ConfigureAwait(false);
+            var reason = await ServeAsync(client, channel, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
             if (reason != CloseReason.Completed || !channel.IsReusable)
             {
                 return reason;
@@ -128,13 +129,15 @@ internal sealed partial class ConnectionHandler(
             }
             record.NextStream(Stopwatch.GetTimestamp());
             recorder.Opened(Direction.Inbound);
-            var (next, refusal) = TargetResolver.Inbound(destination, config.Current);
+            // Each stream is a new app connection: it reads the config once, when it starts.
+            active = config.Current;
+            var (next, refusal) = TargetResolver.Inbound(destination, active);
             if (next?.InboundPort is not { } port)
             {
                 return next is null ? refusal : CloseReason.InboundPortNotDeclared;
             }
             record.Service = next.ServiceName;
-            var allowed = port.Allow is null || port.Allow.Value.Any(p => p.Matches(channel.Facts.Peer));
+            var allowed = AuthorizationPolicy.Decide(port.Allow, channel.Facts.Peer).Allowed;
             record.Policy = port.Allow is null ? "-" : allowed ? "allow" : "deny";
             if (!allowed)
             {

@@ -25,6 +25,9 @@ internal sealed class MeshChannel : Stream, ICarriedStream
     private const int HeaderLength = 4;
     private const int MaxPayload = MaxFrame - HeaderLength;
 
+    // A zero-length frame: the stream's FIN in one direction. SslStream only reads it.
+    private static readonly byte[] EndFrame = new byte[HeaderLength];
+
     private readonly byte[] _header = new byte[HeaderLength];
     private int _remaining;
     private bool _readEnded;
@@ -62,7 +65,7 @@ internal sealed class MeshChannel : Stream, ICarriedStream
         {
             await MeshPreface.WriteFramedAsync(Tls, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             _broken = true;
             throw;
@@ -78,7 +81,7 @@ internal sealed class MeshChannel : Stream, ICarriedStream
             // Zero-byte read first: an idle connection waits without holding SslStream's read buffer.
             await Tls.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             _broken = true;
             return false;
@@ -94,21 +97,15 @@ internal sealed class MeshChannel : Stream, ICarriedStream
     /// <summary>Ends this direction of the current stream (the FIN frame); the TLS connection stays open.</summary>
     public async ValueTask WriteEndAsync()
     {
-        var frame = ArrayPool<byte>.Shared.Rent(HeaderLength);
         try
         {
-            BinaryPrimitives.WriteInt32BigEndian(frame, 0);
-            await Tls.WriteAsync(frame.AsMemory(0, HeaderLength)).ConfigureAwait(false);
+            await Tls.WriteAsync(EndFrame).ConfigureAwait(false);
             _writeEnded = true;
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             _broken = true;
             throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 
@@ -177,7 +174,7 @@ internal sealed class MeshChannel : Stream, ICarriedStream
             _remaining -= read > 0 ? read : throw new IOException("mesh peer closed inside a frame");
             return read;
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             _broken = true;
             throw ex is EndOfStreamException ? new IOException("mesh peer closed mid-stream", ex) : ex;
@@ -203,7 +200,7 @@ internal sealed class MeshChannel : Stream, ICarriedStream
                 buffer = buffer[payload..];
             }
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             _broken = true;
             throw;
@@ -221,10 +218,6 @@ internal sealed class MeshChannel : Stream, ICarriedStream
         _remaining = 0;
         Streams++;
     }
-
-    private static bool IsTransportFailure(Exception ex) =>
-        ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException
-            or System.Security.Authentication.AuthenticationException;
 
     protected override void Dispose(bool disposing)
     {

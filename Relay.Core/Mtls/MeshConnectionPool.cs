@@ -39,23 +39,6 @@ internal sealed class MeshConnectionPool : IDisposable
 
     public MeshConnectionPool() => _sweeper = SweepAsync();
 
-    /// <summary>Idle connections held now, for the admin stats and tests.</summary>
-    public int IdleCount
-    {
-        get
-        {
-            lock (_idle)
-            {
-                return _idle.Values.Sum(s => s.Count);
-            }
-        }
-    }
-
-    /// <summary>Connections handed out again instead of a new handshake.</summary>
-    public long Reused => Interlocked.Read(ref _reused);
-
-    private long _reused;
-
     /// <summary>The newest live idle connection for the key, or null. Stale ones found on the way are closed.</summary>
     public MeshChannel? TryTake(MeshPoolKey key)
     {
@@ -72,7 +55,6 @@ internal sealed class MeshConnectionPool : IDisposable
             }
             if (IsLive(channel, now))
             {
-                Interlocked.Increment(ref _reused);
                 return channel;
             }
             channel.Dispose();

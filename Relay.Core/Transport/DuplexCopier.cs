@@ -51,7 +51,7 @@ internal static class DuplexCopier
             {
                 result = await from.Input.ReadAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsTransportFailure(ex))
+            catch (Exception ex) when (TransportFailure.Is(ex))
             {
                 return CopyOutcome.SourceFailed;
             }
@@ -65,7 +65,7 @@ internal static class DuplexCopier
                         await to.WriteAsync(segment, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (IsTransportFailure(ex))
+                catch (Exception ex) when (TransportFailure.Is(ex))
                 {
                     return CopyOutcome.SinkFailed;
                 }
@@ -87,16 +87,11 @@ internal static class DuplexCopier
             await to.ShutdownWriteAsync().ConfigureAwait(false);
             return CopyOutcome.Eof;
         }
-        catch (Exception ex) when (IsTransportFailure(ex))
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             return CopyOutcome.SinkFailed;
         }
     }
-
-    /// <summary>Failures a peer can cause; anything else is a bug and propagates.</summary>
-    private static bool IsTransportFailure(Exception ex) =>
-        ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException
-            or OperationCanceledException or System.Security.Authentication.AuthenticationException;
 
     private sealed class ByteCounter
     {
