@@ -9,7 +9,7 @@ namespace Relay.Bench.Load;
 /// </summary>
 internal static class LoadCommand
 {
-    // Hard caps far above the expected 7 min (default) and 1.5 min (quick): a hang cannot run on.
+    // Hard caps far above the expected 8 min (default) and 1.5 min (quick): a hang cannot run on.
     private static readonly TimeSpan DefaultCap = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan QuickCap = TimeSpan.FromMinutes(4);
 

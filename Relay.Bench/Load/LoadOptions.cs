@@ -34,13 +34,14 @@ internal sealed record LoadOptions(
             error = $"unknown option(s): {string.Join(", ", unknown)}";
         }
         // Quick: one 2 s pass per workload (proves the runner works; not for judging speed).
-        // Default: 3 passes of 4 s each, medians quoted, 15 s at the fixed rate (15k latency samples).
+        // Default: 15 s warm-up (3 s of each workload), then 3 passes of 4 s each, medians quoted,
+        // 15 s at the fixed rate (15k latency samples).
         var targets = ValueOf(args, "--targets")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var options = quick
             ? new LoadOptions(true, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
                 TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), FixedRate, FixedRateConnections)
             : new LoadOptions(false, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
-                TimeSpan.FromSeconds(4), 3, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15), FixedRate, FixedRateConnections);
+                TimeSpan.FromSeconds(4), 3, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), FixedRate, FixedRateConnections);
         return options with { Targets = targets };
     }
 

@@ -1,0 +1,143 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using BenchmarkDotNet.Attributes;
+using Relay.Tls.Identity;
+using Relay.Tls.MeshTls;
+
+namespace Relay.Bench.Micro;
+
+/// <summary>
+/// Small-record cost at mesh concurrency: 64 connections at once, each a 1 KiB request answered
+/// by a 1 KiB echo (the rps-c64 load shape), over mesh TLS 1.3 SslStreams against plain
+/// NetworkStreams. One op is one round trip on every connection; the reported time is per round
+/// trip. On a 2-core machine both ends saturate the CPU, so TLS ÷ plaintext approximates the CPU
+/// SslStream adds per record pair (one encrypt and one decrypt each way), which is what bounds the
+/// Relay pair's keep-alive request rate (docs/performance.md, "Known gaps").
+/// </summary>
+[MemoryDiagnoser]
+public class TlsRecordBenchmarks
+{
+    // The load runner's rps-c64 workload: 64 keep-alive connections, 1 KiB responses.
+    private const int Connections = 64;
+    private const int MessageBytes = 1024;
+
+    private BenchPki _pki = null!;
+    private LoopbackSockets _sockets = null!;
+    private TlsMetrics _metrics = null!;
+    private Endpoint[] _plain = null!;
+    private Endpoint[] _tls = null!;
+    private CancellationTokenSource _stop = null!;
+
+    [GlobalSetup]
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Connections, Description = "plaintext, 64 × 1 KiB round trip")]
+    public Task Plaintext() => RoundTripAllAsync(_plain);
+
+    [Benchmark(OperationsPerInvoke = Connections, Description = "TLS 1.3 AES-GCM, 64 × 1 KiB round trip")]
+    public Task Tls() => RoundTripAllAsync(_tls);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _stop.Cancel();
+        foreach (var endpoint in _plain.Concat(_tls))
+        {
+            endpoint.Dispose();
+        }
+        _sockets.Dispose();
+        _metrics.Dispose();
+        _pki.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task SetupAsync()
+    {
+        _pki = new BenchPki();
+        _sockets = new LoopbackSockets();
+        _metrics = new TlsMetrics();
+        _stop = new CancellationTokenSource();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var validator = new PeerCertificateValidator();
+        var handshaker = new MeshTlsHandshaker(new MeshTlsOptionsFactory(validator, SslProtocols.Tls13), validator, _metrics);
+        _plain = new Endpoint[Connections];
+        _tls = new Endpoint[Connections];
+        for (var i = 0; i < Connections; i++)
+        {
+            var (a, b) = await _sockets.ConnectAsync(cts.Token);
+            _plain[i] = Endpoint.Start(new NetworkStream(a, ownsSocket: true), new NetworkStream(b, ownsSocket: true), _stop.Token);
+            var (c, s) = await _sockets.ConnectAsync(cts.Token);
+            var client = new SslStream(new NetworkStream(c, ownsSocket: true));
+            var server = new SslStream(new NetworkStream(s, ownsSocket: true));
+            var serverDone = handshaker.AuthenticateAsServerAsync(server, _pki.Server, null, cts.Token);
+            var clientDone = await handshaker.AuthenticateAsClientAsync(client, _pki.Client, "record.bench.local", [SpiffeId.Parse(BenchPki.ServerId)], cts.Token);
+            if (!clientDone.Succeeded || !(await serverDone).Succeeded)
+            {
+                throw new InvalidOperationException($"handshake failed: {clientDone.Detail}");
+            }
+            _tls[i] = Endpoint.Start(client, server, _stop.Token);
+        }
+    }
+
+    private static Task RoundTripAllAsync(Endpoint[] endpoints)
+    {
+        var all = new Task[endpoints.Length];
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            all[i] = endpoints[i].RoundTripAsync();
+        }
+        return Task.WhenAll(all);
+    }
+
+    /// <summary>A connection's client end and its server end, which echoes every message back.</summary>
+    private sealed class Endpoint : IDisposable
+    {
+        private readonly Stream _client;
+        private readonly Stream _server;
+        private readonly byte[] _message = new byte[MessageBytes];
+        private readonly byte[] _reply = new byte[MessageBytes];
+
+        private Endpoint(Stream client, Stream server)
+        {
+            _client = client;
+            _server = server;
+        }
+
+        public static Endpoint Start(Stream client, Stream server, CancellationToken stop)
+        {
+            var endpoint = new Endpoint(client, server);
+            _ = endpoint.EchoAsync(stop);
+            return endpoint;
+        }
+
+        public async Task RoundTripAsync()
+        {
+            await _client.WriteAsync(_message);
+            await _client.ReadExactlyAsync(_reply);
+        }
+
+        private async Task EchoAsync(CancellationToken stop)
+        {
+            var buffer = new byte[MessageBytes];
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await _server.ReadExactlyAsync(buffer, stop);
+                    await _server.WriteAsync(buffer, stop);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or EndOfStreamException)
+            {
+                // Cleanup closed the connection: the echo ends with it.
+            }
+        }
+
+        public void Dispose()
+        {
+            _client.Dispose();
+            _server.Dispose();
+        }
+    }
+}
