@@ -2,34 +2,33 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
-using Serilog.Sinks.SystemConsole.Themes;
+using Serilog.Formatting;
+using Serilog.Formatting.Display;
 
 namespace Relay.Daemon.Logging;
 
 /// <summary>
 /// Serilog to stdout (journald stores it under the unit). The async wrapper keeps a slow
-/// terminal or journald from stalling connection handlers that write access-log events.
+/// terminal or journald from stalling connection handlers that write access-log events; behind
+/// it, <see cref="StdoutBatchSink"/> writes a burst of lines with one write(2).
 /// </summary>
 internal static class LoggingSetup
 {
-    private const string TextTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:lj}{NewLine}{Exception}";
+    // ":l" renders every value as its plain text, as the console sink's ":lj" did; core Serilog's
+    // ":j" would quote enums and other non-primitive values ("Rejected"), changing the lines
+    // operators and tests match on. Relay logs no collections, the only thing ":j" formats.
+    private const string TextTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:l}{NewLine}{Exception}";
 
     public static ILoggerFactory Create(bool json, LogEventLevel minimum)
     {
+        ITextFormatter formatter = json
+            ? new RenderedCompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+        var stdout = new StdoutBatchSink(formatter, Console.OpenStandardOutput());
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(minimum)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .WriteTo.Async(sink =>
-            {
-                if (json)
-                {
-                    sink.Console(new RenderedCompactJsonFormatter());
-                }
-                else
-                {
-                    sink.Console(outputTemplate: TextTemplate, theme: ConsoleTheme.None, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                }
-            });
+            .WriteTo.Async(sink => sink.Sink(stdout), monitor: stdout);
         var logger = configuration.CreateLogger();
         return LoggerFactory.Create(builder => builder.AddSerilog(logger, dispose: true).SetMinimumLevel(LogLevel.Trace));
     }
