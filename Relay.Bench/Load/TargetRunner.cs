@@ -31,7 +31,7 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
     /// Every workload once, unreported, so each code path (keep-alive, accept and connect, bulk) has
     /// been through tiered JIT before it is measured. A fresh Relay pair's rps-c64 rose from ~6.5k
     /// to ~10k req/s over its first ~10 s of load while the JIT still took ~10% of its CPU (0.2%
-    /// afterwards; docs/benchmarks.md, "Warm-up"). A daemon runs for days, so steady state is the
+    /// afterwards; docs/benchmarks.md, "Why a 15 s warm-up of every workload"). A daemon runs for days, so steady state is the
     /// figure users get. Quick mode only proves the runner works: one short keep-alive pass.
     /// </summary>
     private async Task WarmUpAsync(Target target, CancellationToken cancellationToken)

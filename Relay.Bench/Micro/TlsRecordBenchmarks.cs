@@ -1,9 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using BenchmarkDotNet.Attributes;
-using Relay.Tls.Identity;
-using Relay.Tls.MeshTls;
 
 namespace Relay.Bench.Micro;
 
@@ -22,9 +19,8 @@ public class TlsRecordBenchmarks
     private const int Connections = 64;
     private const int MessageBytes = 1024;
 
-    private BenchPki _pki = null!;
+    private MeshTlsPairs _pairs = null!;
     private LoopbackSockets _sockets = null!;
-    private TlsMetrics _metrics = null!;
     private Endpoint[] _plain = null!;
     private Endpoint[] _tls = null!;
     private CancellationTokenSource _stop = null!;
@@ -47,35 +43,23 @@ public class TlsRecordBenchmarks
             endpoint.Dispose();
         }
         _sockets.Dispose();
-        _metrics.Dispose();
-        _pki.Dispose();
+        _pairs.Dispose();
         _stop.Dispose();
     }
 
     private async Task SetupAsync()
     {
-        _pki = new BenchPki();
+        _pairs = new MeshTlsPairs();
         _sockets = new LoopbackSockets();
-        _metrics = new TlsMetrics();
         _stop = new CancellationTokenSource();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var validator = new PeerCertificateValidator();
-        var handshaker = new MeshTlsHandshaker(new MeshTlsOptionsFactory(validator, SslProtocols.Tls13), validator, _metrics);
         _plain = new Endpoint[Connections];
         _tls = new Endpoint[Connections];
         for (var i = 0; i < Connections; i++)
         {
             var (a, b) = await _sockets.ConnectAsync(cts.Token);
             _plain[i] = Endpoint.Start(new NetworkStream(a, ownsSocket: true), new NetworkStream(b, ownsSocket: true), _stop.Token);
-            var (c, s) = await _sockets.ConnectAsync(cts.Token);
-            var client = new SslStream(new NetworkStream(c, ownsSocket: true));
-            var server = new SslStream(new NetworkStream(s, ownsSocket: true));
-            var serverDone = handshaker.AuthenticateAsServerAsync(server, _pki.Server, null, cts.Token);
-            var clientDone = await handshaker.AuthenticateAsClientAsync(client, _pki.Client, "record.bench.local", [SpiffeId.Parse(BenchPki.ServerId)], cts.Token);
-            if (!clientDone.Succeeded || !(await serverDone).Succeeded)
-            {
-                throw new InvalidOperationException($"handshake failed: {clientDone.Detail}");
-            }
+            var (client, server) = await _pairs.ConnectAsync(_sockets, "record.bench.local", cts.Token);
             _tls[i] = Endpoint.Start(client, server, _stop.Token);
         }
     }

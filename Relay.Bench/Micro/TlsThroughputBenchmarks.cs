@@ -1,9 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using BenchmarkDotNet.Attributes;
-using Relay.Tls.Identity;
-using Relay.Tls.MeshTls;
 
 namespace Relay.Bench.Micro;
 
@@ -19,9 +16,8 @@ public class TlsThroughputBenchmarks
     // 64 KiB writes are cut into 16 KiB TLS records (the record size limit); reads take what arrives.
     private readonly byte[] _chunk = new byte[64 * 1024];
     private readonly byte[] _sink = new byte[64 * 1024];
-    private BenchPki _pki = null!;
+    private MeshTlsPairs _tls = null!;
     private LoopbackSockets _sockets = null!;
-    private TlsMetrics _metrics = null!;
     private Stream _plainWriter = null!;
     private Stream _plainReader = null!;
     private SslStream _tlsWriter = null!;
@@ -44,29 +40,17 @@ public class TlsThroughputBenchmarks
             stream.Dispose();
         }
         _sockets.Dispose();
-        _metrics.Dispose();
-        _pki.Dispose();
+        _tls.Dispose();
     }
 
     private async Task SetupAsync()
     {
-        _pki = new BenchPki();
+        _tls = new MeshTlsPairs();
         _sockets = new LoopbackSockets();
-        _metrics = new TlsMetrics();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var (a, b) = await _sockets.ConnectAsync(cts.Token);
         (_plainWriter, _plainReader) = (new NetworkStream(a, ownsSocket: true), new NetworkStream(b, ownsSocket: true));
-        var (c, s) = await _sockets.ConnectAsync(cts.Token);
-        _tlsWriter = new SslStream(new NetworkStream(c, ownsSocket: true));
-        _tlsReader = new SslStream(new NetworkStream(s, ownsSocket: true));
-        var validator = new PeerCertificateValidator();
-        var handshaker = new MeshTlsHandshaker(new MeshTlsOptionsFactory(validator, SslProtocols.Tls13), validator, _metrics);
-        var server = handshaker.AuthenticateAsServerAsync(_tlsReader, _pki.Server, null, cts.Token);
-        var client = await handshaker.AuthenticateAsClientAsync(_tlsWriter, _pki.Client, "throughput.bench.local", [SpiffeId.Parse(BenchPki.ServerId)], cts.Token);
-        if (!client.Succeeded || !(await server).Succeeded)
-        {
-            throw new InvalidOperationException($"handshake failed: {client.Detail}");
-        }
+        (_tlsWriter, _tlsReader) = await _tls.ConnectAsync(_sockets, "throughput.bench.local", cts.Token);
     }
 
     private async Task MoveAsync(Stream writer, Stream reader)

@@ -51,12 +51,13 @@ internal sealed class StdoutBatchSink(ITextFormatter formatter, Stream output) :
         }
         try
         {
-            _writer.Flush();
+            // Dispose flushes what is buffered; if that write fails it would throw again on a
+            // second flush, so it is the only one.
+            _writer.Dispose();
         }
         catch (IOException)
         {
             // stdout is gone (the reader exited); nothing left to tell.
         }
-        _writer.Dispose();
     }
 }
