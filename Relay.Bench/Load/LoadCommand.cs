@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Relay.Bench.Load;
 
 /// <summary>
-/// <c>load [--quick] [--out DIR] [--relay PATH] [--skip-haproxy]</c>: measures every target in one
+/// <c>load [--quick] [--out DIR] [--relay PATH] [--skip-haproxy] [--targets a,b] [--profile]</c>: measures every target in one
 /// run, prints the Markdown report and writes it with a chart and the raw figures to DIR.
 /// </summary>
 internal static class LoadCommand
@@ -20,7 +20,7 @@ internal static class LoadCommand
         var options = LoadOptions.Parse(args, out var error);
         var relayDll = Path.GetFullPath(options.RelayDll ?? BenchPaths.RelayDll);
         var withHaproxy = !options.SkipHaproxy && MachineInfo.IsInstalled("haproxy");
-        error ??= Preflight.Check(relayDll, withHaproxy);
+        error ??= Preflight.Check(relayDll, withHaproxy, options.Profile);
         if (error is not null)
         {
             Console.Error.WriteLine($"load: {error}");

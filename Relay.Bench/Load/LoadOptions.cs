@@ -16,6 +16,9 @@ internal sealed record LoadOptions(
     /// <summary>Only these targets (by name, e.g. direct,relay-l4); null = all. For A/B experiments.</summary>
     public IReadOnlySet<string>? Targets { get; init; }
 
+    /// <summary>After the workloads, one more rps-c64 pass under <c>perf record</c> (<see cref="PerfProfiler"/>).</summary>
+    public bool Profile { get; init; }
+
     // 1k rps is the rate published mesh latency figures use (Istio's 1 KiB / 1k rps anchor).
     private const int FixedRate = 1000;
 
@@ -28,7 +31,7 @@ internal sealed record LoadOptions(
         var quick = args.Contains("--quick");
         var outDir = ValueOf(args, "--out") ?? Path.Combine("results", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
         var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)
-            && a is not ("--quick" or "--out" or "--relay" or "--skip-haproxy" or "--targets")).ToList();
+            && a is not ("--quick" or "--out" or "--relay" or "--skip-haproxy" or "--targets" or "--profile")).ToList();
         if (unknown.Count > 0)
         {
             error = $"unknown option(s): {string.Join(", ", unknown)}";
@@ -42,7 +45,7 @@ internal sealed record LoadOptions(
                 TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), FixedRate, FixedRateConnections)
             : new LoadOptions(false, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
                 TimeSpan.FromSeconds(4), 3, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), FixedRate, FixedRateConnections);
-        return options with { Targets = targets };
+        return options with { Targets = targets, Profile = args.Contains("--profile") };
     }
 
     private static string? ValueOf(string[] args, string name)

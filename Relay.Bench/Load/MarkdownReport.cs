@@ -20,8 +20,30 @@ internal static class MarkdownReport
         RatioTable(md, results);
         Latency(md, results);
         Resources(md, results);
+        Profile(md, results);
         Notes(md, results);
         return md.ToString();
+    }
+
+    /// <summary>With --profile: µs of CPU per request at rps-c64 by where it ran, one column per profiled target.</summary>
+    private static void Profile(StringBuilder md, IReadOnlyList<TargetResult> results)
+    {
+        var profiled = results.Where(r => r.Profile is not null).ToList();
+        if (profiled.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine(CultureInfo.InvariantCulture, $"## CPU per request at rps-c64, by where it ran (perf record -F {PerfProfiler.Hz}, one extra pass; µs)").AppendLine();
+        md.AppendLine($"| group | {string.Join(" | ", profiled.Select(r => r.Name))} |");
+        md.AppendLine($"|---|{string.Concat(profiled.Select(_ => "---:|"))}");
+        foreach (var group in DsoGroups.All.Where(g => profiled.Any(r => r.Profile!.Of(g) >= 0.05)))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {group} | {string.Join(" | ", profiled.Select(r => r.Profile!.Of(group).ToString("F1", CultureInfo.InvariantCulture)))} |");
+        }
+        md.AppendLine(CultureInfo.InvariantCulture, $"| **total** | {string.Join(" | ", profiled.Select(r => r.Profile!.TotalMicrosPerRequest.ToString("F1", CultureInfo.InvariantCulture)))} |");
+        md.AppendLine();
+        md.AppendLine("perf slows what it samples, so totals run above the Resources table's; compare groups within one run.");
+        md.AppendLine();
     }
 
     private static void Throughput(StringBuilder md, IReadOnlyList<TargetResult> results)

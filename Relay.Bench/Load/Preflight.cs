@@ -6,8 +6,12 @@ internal static class Preflight
     public const string InstallHint = "apt-get install -y nginx-light haproxy wrk";
 
     /// <summary>Null when the run can go ahead; otherwise what to do first.</summary>
-    public static string? Check(string relayDll, bool withHaproxy)
+    public static string? Check(string relayDll, bool withHaproxy, bool profile = false)
     {
+        if (profile && !MachineInfo.IsInstalled("perf"))
+        {
+            return "--profile needs perf (apt-get install -y linux-perf) and root or kernel.perf_event_paranoid <= 1";
+        }
         foreach (var program in new[] { "wrk", "nginx", "dotnet" })
         {
             if (!MachineInfo.IsInstalled(program))

@@ -9,7 +9,11 @@ internal sealed record TargetResult(
     double? PeakRssMiB,
     double? CpuSecondsPer1kAtC64,
     double? CpuSecondsPer1kAtFixedRate,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>CPU per request by where it ran, with <c>--profile</c> and for targets with proxy processes.</summary>
+    public CpuProfile? Profile { get; init; }
+}
 
 /// <summary>A workload's median figure over the passes, with the passes themselves and wrk's error count.</summary>
 internal sealed record WorkloadFigure(double Median, IReadOnlyList<double> Passes, long Errors, long Requests);

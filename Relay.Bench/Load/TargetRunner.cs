@@ -12,6 +12,7 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
             var pids = started.Select(p => p.Id).ToList();
             await WarmUpAsync(target, cancellationToken);
             var (figures, cpuAtC64) = await RunWorkloadsAsync(target, pids, cancellationToken);
+            var profile = options.Profile && pids.Count > 0 ? await ProfileAsync(target, pids, cancellationToken) : null;
             var cpuBefore = Cpu(pids);
             var latency = await new OpenLoopClient(target.Port, options.LatencyRate, options.LatencyConnections, options.LatencyDuration).RunAsync(cancellationToken);
             progress.WriteLine($"   latency @{latency.Rate}/s: p50 {latency.P50Ms:F3} ms, p99 {latency.P99Ms:F3} ms, p99.9 {latency.P999Ms:F3} ms ({latency.Completed} ok, {latency.Failed} failed)");
@@ -19,7 +20,7 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
             var rss = pids.Count == 0 ? (double?)null : pids.Sum(pid => ProcStats.PeakRssBytes(pid) ?? 0) / (1024d * 1024);
             var notes = target.Caveat?.Invoke() is { } caveat ? new List<string> { caveat } : [];
             return new TargetResult(target.Name, target.Description, figures, latency, rss,
-                pids.Count == 0 ? null : cpuAtC64, pids.Count == 0 ? null : cpuAtRate, notes);
+                pids.Count == 0 ? null : cpuAtC64, pids.Count == 0 ? null : cpuAtRate, notes) { Profile = profile };
         }
         finally
         {
@@ -66,6 +67,16 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
             Percentiles.Median(passes[w.Name].Select(w.Figure)), [.. passes[w.Name].Select(w.Figure)],
             passes[w.Name].Sum(r => r.Errors), passes[w.Name].Sum(r => r.Requests)));
         return (figures, Percentiles.Median(cpuAtC64));
+    }
+
+    private async Task<CpuProfile> ProfileAsync(Target target, List<int> pids, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.OutDir);
+        var data = Path.Combine(options.OutDir, $"perf-{target.Name}.data");
+        var profile = await PerfProfiler.RecordAsync(pids, target.Port, options.WrkDuration, data, cancellationToken);
+        progress.WriteLine($"   profile rps-c64: {profile.TotalMicrosPerRequest:F1} µs CPU/request ({string.Join(", ",
+            DsoGroups.All.Where(g => profile.Of(g) >= 0.05).Select(g => $"{g} {profile.Of(g):F1}"))}); {data}");
+        return profile;
     }
 
     private static double Cpu(List<int> pids) => pids.Sum(pid => ProcStats.CpuSeconds(pid) ?? 0);

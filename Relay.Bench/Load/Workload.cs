@@ -17,5 +17,8 @@ internal sealed record Workload(string Name, string Path, int Connections, bool 
         new("bulk-c4", "/big", 4, false, true, "MiB/s downloading 1 MiB bodies on 4 connections"),
     ];
 
+    /// <summary>The keep-alive throughput workload, which <c>--profile</c> repeats under perf.</summary>
+    public static Workload RpsC64 { get; } = All.Single(w => w.Name == "rps-c64");
+
     public static Workload Warmup { get; } = new("warmup", "/", 64, false, false, "JIT and connection warm-up, not reported");
 }

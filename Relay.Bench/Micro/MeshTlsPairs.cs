@@ -17,6 +17,9 @@ internal sealed class MeshTlsPairs : IDisposable
     private static readonly ImmutableArray<SpiffeId> ServerIds = [SpiffeId.Parse(BenchPki.ServerId)];
 
     private readonly BenchPki _pki = new();
+
+    /// <summary>The credentials behind the pairs, for a benchmark that builds its own TLS ends from them.</summary>
+    public BenchPki Pki => _pki;
     private readonly TlsMetrics _metrics = new();
     private readonly MeshTlsHandshaker _handshaker;
 

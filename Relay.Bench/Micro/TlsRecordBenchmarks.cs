@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
+using Relay.Bench.Micro.OpenSsl;
 
 namespace Relay.Bench.Micro;
 
@@ -10,7 +11,9 @@ namespace Relay.Bench.Micro;
 /// NetworkStreams. One op is one round trip on every connection; the reported time is per round
 /// trip. On a 2-core machine both ends saturate the CPU, so TLS ÷ plaintext approximates the CPU
 /// SslStream adds per record pair (one encrypt and one decrypt each way), which is what bounds the
-/// Relay pair's keep-alive request rate (docs/performance.md, "Known gaps").
+/// Relay pair's keep-alive request rate (docs/performance.md, "Known gaps"). Two OpenSSL rows
+/// tell how much of that is SslStream: the same traffic with libssl called directly over the same
+/// sockets, and the same records with no sockets at all, in one thread.
 /// </summary>
 [MemoryDiagnoser]
 public class TlsRecordBenchmarks
@@ -23,6 +26,11 @@ public class TlsRecordBenchmarks
     private LoopbackSockets _sockets = null!;
     private Endpoint[] _plain = null!;
     private Endpoint[] _tls = null!;
+    private Endpoint[] _openSsl = null!;
+    private OpenSslContext _clientContext = null!;
+    private OpenSslContext _serverContext = null!;
+    private OpenSslMemoryPair[] _memory = null!;
+    private readonly byte[] _message = new byte[MessageBytes];
     private CancellationTokenSource _stop = null!;
 
     [GlobalSetup]
@@ -34,14 +42,32 @@ public class TlsRecordBenchmarks
     [Benchmark(OperationsPerInvoke = Connections, Description = "TLS 1.3 AES-GCM, 64 × 1 KiB round trip")]
     public Task Tls() => RoundTripAllAsync(_tls);
 
+    [Benchmark(OperationsPerInvoke = Connections, Description = "TLS 1.3, OpenSSL called directly, 64 × 1 KiB round trip")]
+    public Task OpenSslDirect() => RoundTripAllAsync(_openSsl);
+
+    [Benchmark(OperationsPerInvoke = Connections, Description = "TLS 1.3, OpenSSL in memory, one thread, 64 × 1 KiB round trip")]
+    public void OpenSslInMemory()
+    {
+        foreach (var pair in _memory)
+        {
+            pair.RoundTrip(_message);
+        }
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {
         _stop.Cancel();
-        foreach (var endpoint in _plain.Concat(_tls))
+        foreach (var endpoint in _plain.Concat(_tls).Concat(_openSsl))
         {
             endpoint.Dispose();
         }
+        foreach (var pair in _memory)
+        {
+            pair.Dispose();
+        }
+        _clientContext.Dispose();
+        _serverContext.Dispose();
         _sockets.Dispose();
         _pairs.Dispose();
         _stop.Dispose();
@@ -55,12 +81,21 @@ public class TlsRecordBenchmarks
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         _plain = new Endpoint[Connections];
         _tls = new Endpoint[Connections];
+        _openSsl = new Endpoint[Connections];
+        _memory = new OpenSslMemoryPair[Connections];
+        _clientContext = new OpenSslContext(_pairs.Pki.Client);
+        _serverContext = new OpenSslContext(_pairs.Pki.Server);
         for (var i = 0; i < Connections; i++)
         {
             var (a, b) = await _sockets.ConnectAsync(cts.Token);
             _plain[i] = Endpoint.Start(new NetworkStream(a, ownsSocket: true), new NetworkStream(b, ownsSocket: true), _stop.Token);
             var (client, server) = await _pairs.ConnectAsync(_sockets, "record.bench.local", cts.Token);
             _tls[i] = Endpoint.Start(client, server, _stop.Token);
+            (a, b) = await _sockets.ConnectAsync(cts.Token);
+            var serverDone = OpenSslSocketStream.HandshakeAsync(_serverContext, b, client: false, cts.Token);
+            var openSslClient = await OpenSslSocketStream.HandshakeAsync(_clientContext, a, client: true, cts.Token);
+            _openSsl[i] = Endpoint.Start(openSslClient, await serverDone, _stop.Token);
+            _memory[i] = new OpenSslMemoryPair(_clientContext, _serverContext);
         }
     }
 
