@@ -40,20 +40,28 @@ internal sealed class OpenSslSocketStream : Stream
     public static async Task<OpenSslSocketStream> HandshakeAsync(OpenSslContext context, Socket socket, bool client, CancellationToken cancellationToken)
     {
         var stream = new OpenSslSocketStream(context, socket, client);
-        while (true)
+        try
         {
-            var result = LibSsl.SSL_do_handshake(stream._ssl);
-            await stream.SendPendingAsync(cancellationToken);
-            if (result == 1)
+            while (true)
             {
-                var verify = LibSsl.SSL_get_verify_result(stream._ssl);
-                return verify == 0 ? stream : throw new InvalidOperationException($"peer verification failed: X509_V_ERR {verify}");
+                var result = LibSsl.SSL_do_handshake(stream._ssl);
+                await stream.SendPendingAsync(cancellationToken);
+                if (result == 1)
+                {
+                    var verify = LibSsl.SSL_get_verify_result(stream._ssl);
+                    return verify == 0 ? stream : throw new InvalidOperationException($"peer verification failed: X509_V_ERR {verify}");
+                }
+                var error = LibSsl.SSL_get_error(stream._ssl, result);
+                if (error != LibSsl.SslErrorWantRead || !await stream.FillAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException($"handshake failed: SSL_get_error {error}");
+                }
             }
-            var error = LibSsl.SSL_get_error(stream._ssl, result);
-            if (error != LibSsl.SslErrorWantRead || !await stream.FillAsync(cancellationToken))
-            {
-                throw new InvalidOperationException($"handshake failed: SSL_get_error {error}");
-            }
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 
