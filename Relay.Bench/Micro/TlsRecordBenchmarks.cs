@@ -10,10 +10,10 @@ namespace Relay.Bench.Micro;
 /// by a 1 KiB echo (the rps-c64 load shape), over mesh TLS 1.3 SslStreams against plain
 /// NetworkStreams. One op is one round trip on every connection; the reported time is per round
 /// trip. On a 2-core machine both ends saturate the CPU, so TLS ÷ plaintext approximates the CPU
-/// SslStream adds per record pair (one encrypt and one decrypt each way), which is what bounds the
-/// Relay pair's keep-alive request rate (docs/performance.md, "Known gaps"). Two OpenSSL rows
-/// tell how much of that is SslStream: the same traffic with libssl called directly over the same
-/// sockets, and the same records with no sockets at all, in one thread.
+/// TLS adds per record pair (one encrypt and one decrypt each way) in the Relay pair's keep-alive
+/// traffic. Two OpenSSL rows tell how much of that is SslStream: the same traffic with libssl
+/// called directly over the same sockets, and the same records with no sockets at all, in one
+/// thread (three runs: no reliable gain from the direct calls; docs/performance.md, "Known gaps").
 /// </summary>
 [MemoryDiagnoser]
 public class TlsRecordBenchmarks
