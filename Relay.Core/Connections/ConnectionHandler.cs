@@ -214,7 +214,7 @@ internal sealed partial class ConnectionHandler(
         {
             await channel.OpenStreamAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             channel.Reset();
             return CloseReason.UpstreamReset;

@@ -1,3 +1,5 @@
+using Relay.Core.Transport;
+
 namespace Relay.Core.Mtls;
 
 /// <summary>
@@ -38,8 +40,7 @@ internal static class MeshPreface
         {
             await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or OperationCanceledException
-            or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+        catch (Exception ex) when (TransportFailure.Is(ex))
         {
             return false;
         }
