@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Relay.Tls.Certificates;
 
 namespace Relay.Bench.Load;
@@ -62,19 +61,12 @@ internal sealed class BenchWorkspace
 
     private static async Task RunCertsShAsync(string outDir, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(BenchPaths.Peers, "certs.sh"), outDir])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("could not run certs.sh");
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Four EC keys and certificates take well under a second; 30 s only catches a hang.
-        bounded.CancelAfter(TimeSpan.FromSeconds(30));
-        var errors = process.StandardError.ReadToEndAsync(bounded.Token);
-        await process.WaitForExitAsync(bounded.Token);
-        if (process.ExitCode != 0)
+        var output = await BoundedProcess.RunAsync("bash", [Path.Combine(BenchPaths.Peers, "certs.sh"), outDir],
+            TimeSpan.FromSeconds(30), "bench/peers/certs.sh", cancellationToken);
+        if (output.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bench/peers/certs.sh failed: {await errors}");
+            throw new InvalidOperationException($"bench/peers/certs.sh failed: {output.Stderr}");
         }
     }
 

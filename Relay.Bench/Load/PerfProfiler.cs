@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Relay.Bench.Load;
@@ -21,15 +20,15 @@ internal static class PerfProfiler
     public static async Task<CpuProfile> RecordAsync(IReadOnlyList<int> pids, int port, TimeSpan duration, string dataFile, CancellationToken cancellationToken)
     {
         var recordFor = duration + Lead + Lead;
-        using var perf = Start("perf", ["record", "-F", Hz.ToString(CultureInfo.InvariantCulture), "-p", string.Join(',', pids),
-            "-o", dataFile, "--", "sleep", recordFor.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)]);
+        var recording = BoundedProcess.RunAsync("perf", ["record", "-F", Hz.ToString(CultureInfo.InvariantCulture), "-p", string.Join(',', pids),
+            "-o", dataFile, "--", "sleep", recordFor.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)], recordFor + Margin, "perf record", cancellationToken);
         await Task.Delay(Lead, cancellationToken);
         var load = await WrkRunner.RunAsync(port, Workload.RpsC64.Path, Workload.RpsC64.Connections, duration, connectionClose: false, cancellationToken);
-        await WaitAsync(perf, recordFor + Margin, "perf record", cancellationToken);
-        using var report = Start("perf", ["report", "-i", dataFile, "--no-children", "--sort", "dso", "-g", "none", "-n", "--stdio"]);
-        var output = report.StandardOutput.ReadToEndAsync(cancellationToken);
-        await WaitAsync(report, Margin, "perf report", cancellationToken);
-        return Summarize(await output, load.Requests);
+        Check(await recording, "perf record");
+        var report = await BoundedProcess.RunAsync("perf", ["report", "-i", dataFile, "--no-children", "--sort", "dso", "-g", "none", "-n", "--stdio"],
+            Margin, "perf report", cancellationToken);
+        Check(report, "perf report");
+        return Summarize(report.Stdout, load.Requests);
     }
 
     /// <summary>
@@ -59,29 +58,11 @@ internal static class PerfProfiler
         return new CpuProfile(micros, requests, total, Hz);
     }
 
-    private static Process Start(string file, IEnumerable<string> args)
+    private static void Check(ProcessOutput output, string what)
     {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-    }
-
-    private static async Task WaitAsync(Process process, TimeSpan limit, string what, CancellationToken cancellationToken)
-    {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(limit);
-        var stderr = process.StandardError.ReadToEndAsync(bounded.Token);
-        try
+        if (output.ExitCode != 0)
         {
-            await process.WaitForExitAsync(bounded.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{what} did not finish within {limit}");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{what} exited with {process.ExitCode}: {await stderr}");
+            throw new InvalidOperationException($"{what} exited with {output.ExitCode}: {output.Stderr}");
         }
     }
 }

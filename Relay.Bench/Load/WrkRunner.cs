@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Relay.Bench.Load;
 
 /// <summary>Runs wrk once, bounded in time, and parses its report; failures say why.</summary>
@@ -18,22 +16,8 @@ internal static class WrkRunner
             args.AddRange(["-H", "Connection: close"]);
         }
         args.Add($"http://127.0.0.1:{port}{path}");
-        var start = new ProcessStartInfo("wrk", args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start wrk");
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(duration + Margin);
-        var stdout = process.StandardOutput.ReadToEndAsync(bounded.Token);
-        var stderr = process.StandardError.ReadToEndAsync(bounded.Token);
-        try
-        {
-            await process.WaitForExitAsync(bounded.Token);
-            var output = await stdout + await stderr;
-            return WrkParser.Parse(output) ?? throw new InvalidOperationException($"could not parse wrk output:\n{output}");
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"wrk against port {port} did not finish within {duration + Margin}");
-        }
+        var output = await BoundedProcess.RunAsync("wrk", args, duration + Margin, $"wrk against port {port}", cancellationToken);
+        var text = output.Stdout + output.Stderr;
+        return WrkParser.Parse(text) ?? throw new InvalidOperationException($"could not parse wrk output:\n{text}");
     }
 }
