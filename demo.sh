@@ -59,20 +59,11 @@ trap 'exit 130' INT TERM
 
 # ---- prerequisites ----
 [ "$(id -u)" -eq 0 ] || die "run as root (network namespaces and iptables need it)"
-missing=()
-command -v iptables >/dev/null || missing+=(iptables)
-command -v ip >/dev/null || missing+=(iproute2)
-command -v tcpdump >/dev/null || missing+=(tcpdump)
-command -v setpriv >/dev/null || missing+=(util-linux)
-command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# shellcheck source=scripts/packages.sh
+. "$REPO/scripts/packages.sh"
+relay_install_packages demo || die "cannot install the demo's packages (scripts/packages.txt)"
 command -v dotnet >/dev/null || die "dotnet SDK 10 not found (https://dot.net)"
 dotnet --list-sdks | grep -q '^10\.' || die "dotnet SDK 10 required; found: $(dotnet --list-sdks | tr '\n' ' ')"
-command -v python3 >/dev/null || die "python3 is needed for the demo HTTP app"
 
 # ---- build: publish into a world-readable directory the relay user can run from ----
 WORK=$(mktemp -d /tmp/relay-demo.XXXXXX)

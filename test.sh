@@ -8,31 +8,14 @@
 # (e.g. ./test.sh --filter "Tier=Unit") and skip the quick benchmark, which is whole-suite only.
 set -uo pipefail
 
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 
-# ---- system packages the Root tier needs (fresh Debian) ----
-missing=()
-command -v iptables >/dev/null || missing+=(iptables)
-command -v ip6tables-save >/dev/null || missing+=(iptables)
-command -v ip >/dev/null || missing+=(iproute2)
-command -v tcpdump >/dev/null || missing+=(tcpdump)
-command -v setpriv >/dev/null || missing+=(util-linux)
-command -v ps >/dev/null || missing+=(procps)
-if [ $# -eq 0 ]; then
-  # The quick benchmark's peers: the upstream app, the load generator, the C proxy compared against.
-  command -v nginx >/dev/null || missing+=(nginx-light)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v haproxy >/dev/null || missing+=(haproxy)
-fi
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "test.sh: installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
-      echo "test.sh: apt-get failed; Root-tier tests will fail" >&2
-  else
-    echo "test.sh: missing ${missing[*]} and not root; Root-tier tests will fail" >&2
-  fi
-fi
+# ---- system packages (fresh Debian): one list, scripts/packages.txt ----
+# shellcheck source=scripts/packages.sh
+. scripts/packages.sh
+groups=(test)
+[ $# -eq 0 ] && groups+=(bench) # the quick benchmark's peers: upstream app, load generator, HAProxy
+relay_install_packages "${groups[@]}" || echo "test.sh: packages missing; the tests that need them will fail" >&2
 
 command -v dotnet >/dev/null || { echo "test.sh: dotnet SDK not found" >&2; echo "0 passed, 1 failed"; exit 1; }
 
