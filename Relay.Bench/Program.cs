@@ -11,7 +11,7 @@ public static class Program
     private const string Usage = """
         usage:
           Relay.Bench micro [--quick] [--out-of-process] [BenchmarkDotNet options, e.g. --filter '*Tls*']
-          Relay.Bench load  [--quick] [--out DIR] [--relay PATH/relay.dll] [--skip-haproxy]
+          Relay.Bench load  [--quick] [--out DIR] [--relay PATH/relay|PATH/relay.dll] [--skip-haproxy]
         see docs/benchmarks.md
         """;
 

@@ -7,9 +7,6 @@ internal static class BenchPaths
 {
     public static string RepoRoot => Path.GetFullPath(Metadata("RepoRoot"));
 
-    /// <summary>The relay.dll built with this Relay.Bench (same configuration), run as the daemon.</summary>
-    public static string RelayDll => Path.GetFullPath(Metadata("RelayDll"));
-
     public static string Peers => Path.Combine(RepoRoot, "bench", "peers");
 
     private static string Metadata(string key) =>

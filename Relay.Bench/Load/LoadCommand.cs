@@ -18,9 +18,9 @@ internal static class LoadCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = LoadOptions.Parse(args, out var error);
-        var relayDll = Path.GetFullPath(options.RelayDll ?? BenchPaths.RelayDll);
+        var relay = RelayBuild.Resolve(options.Relay);
         var withHaproxy = !options.SkipHaproxy && MachineInfo.IsInstalled("haproxy");
-        error ??= Preflight.Check(relayDll, withHaproxy, options.Profile);
+        error ??= Preflight.Check(relay, withHaproxy, options.Profile);
         if (error is not null)
         {
             Console.Error.WriteLine($"load: {error}");
@@ -30,19 +30,29 @@ internal static class LoadCommand
         {
             Console.Error.WriteLine($"load: haproxy is not installed, measuring without the HAProxy targets ({Preflight.InstallHint})");
         }
+        try
+        {
+            // Before the cap starts: the run's time limit is for measuring, not compiling.
+            await relay.PublishIfDefaultAsync(Console.Out, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine($"load: {ex.Message}");
+            return 2;
+        }
         using var cap = new CancellationTokenSource(options.Quick ? QuickCap : DefaultCap);
         using var processes = new ProcessGroup();
-        return await RunAsync(options, relayDll, withHaproxy, processes, cap.Token);
+        return await RunAsync(options, relay, withHaproxy, processes, cap.Token);
     }
 
-    private static async Task<int> RunAsync(LoadOptions options, string relayDll, bool withHaproxy, ProcessGroup processes, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(LoadOptions options, RelayBuild relay, bool withHaproxy, ProcessGroup processes, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
         var workspace = await BenchWorkspace.CreateAsync(withHaproxy, cancellationToken);
         try
         {
-            var catalog = new TargetCatalog(workspace, processes, relayDll);
+            var catalog = new TargetCatalog(workspace, processes, relay);
             await catalog.StartNginxAsync(cancellationToken);
             var runner = new TargetRunner(options, processes, Console.Out);
             var results = new List<TargetResult>();
@@ -51,7 +61,7 @@ internal static class LoadCommand
                 results.Add(await runner.MeasureAsync(target, cancellationToken));
             }
             processes.KillAll();
-            var info = new RunInfo(started, clock.Elapsed, MachineInfo.Describe(), options, MachineInfo.Versions(withHaproxy));
+            var info = new RunInfo(started, clock.Elapsed, MachineInfo.Describe(), options, [relay.Kind, .. MachineInfo.Versions(withHaproxy)]);
             await WriteAsync(options.OutDir, info, results, cancellationToken);
             workspace.Delete();
             return 0;

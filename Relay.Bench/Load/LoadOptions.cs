@@ -4,7 +4,7 @@ namespace Relay.Bench.Load;
 internal sealed record LoadOptions(
     bool Quick,
     string OutDir,
-    string? RelayDll,
+    string? Relay,
     bool SkipHaproxy,
     TimeSpan WrkDuration,
     int Repeats,

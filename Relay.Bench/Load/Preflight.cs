@@ -6,7 +6,7 @@ internal static class Preflight
     public const string InstallHint = "apt-get install -y nginx-light haproxy wrk";
 
     /// <summary>Null when the run can go ahead; otherwise what to do first.</summary>
-    public static string? Check(string relayDll, bool withHaproxy, bool profile = false)
+    public static string? Check(RelayBuild relay, bool withHaproxy, bool profile = false)
     {
         if (profile && !MachineInfo.IsInstalled("perf"))
         {
@@ -19,9 +19,9 @@ internal static class Preflight
                 return $"'{program}' is not installed; the load runner needs nginx and wrk ({InstallHint}) and the .NET SDK";
             }
         }
-        if (!File.Exists(relayDll))
+        if (!relay.Publish && !File.Exists(relay.Path))
         {
-            return $"{relayDll} not found; build it with: dotnet build -c Release Relay.Daemon (or pass --relay PATH/relay.dll)";
+            return $"{relay.Path} not found; publish it with: dotnet publish Relay.Daemon -c Release -r linux-x64 (or pass --relay PATH/relay, or PATH/relay.dll for the JIT build)";
         }
         var ports = RelayConfigs.AllPorts.Append(RelayConfigs.UpstreamPort).Concat(withHaproxy ? TargetCatalog.HaproxyPorts : []);
         var busy = Ports.InUse(ports);

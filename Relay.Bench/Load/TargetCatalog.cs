@@ -6,7 +6,7 @@ namespace Relay.Bench.Load;
 /// The targets of one run, in measurement order: direct, the Relay targets, the HAProxy targets.
 /// Each proxy target gets fresh processes, so peak RSS and CPU belong to that target alone.
 /// </summary>
-internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup processes, string relayDll)
+internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup processes, RelayBuild relay)
 {
     // HAProxy's frontends in bench/peers/haproxy.cfg.
     public const int HaproxyL4Port = 19001;
@@ -77,7 +77,7 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
         var config = Path.Combine(workspace.Dir, $"{name}.yaml");
         File.WriteAllText(config, yaml);
         // The same GC budget systemd/relay.service sets, so the benchmark runs what users run.
-        return processes.Start(["env", "DOTNET_GCgen0size=0x400000", "dotnet", relayDll, "run", "--config", config,
+        return processes.Start(["env", "DOTNET_GCgen0size=0x400000", .. relay.Command, "run", "--config", config,
             "--state-dir", Path.Combine(workspace.Dir, $"{name}-state")], workspace.Log(name));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Relay.Core.Lifecycle;
 
@@ -8,7 +9,7 @@ internal static class LifecycleJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
-    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
 
     /// <summary>The value, or null when the file is missing, unreadable or not this shape (a value, not an exception: the CLI reports it).</summary>
     public static T? TryRead<T>(string path)
@@ -16,7 +17,7 @@ internal static class LifecycleJson
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), Options);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), TypeInfo<T>());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -24,11 +25,18 @@ internal static class LifecycleJson
         }
     }
 
+    // T must be one LifecycleJsonContext names (LifecycleState, HistoryEntry).
+    private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        options.MakeReadOnly(populateMissingResolver: true);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            TypeInfoResolver = LifecycleJsonContext.Default,
+        };
+        options.Converters.Add(new JsonStringEnumConverter<ReloadOutcome>(JsonNamingPolicy.SnakeCaseLower));
+        options.MakeReadOnly();
         return options;
     }
 }

@@ -47,16 +47,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public RunningConfigView ConfigView { get; private set; } = null!;
 
     /// <summary>GET /clusters: each service's endpoints and their passive health.</summary>
-    public object ClustersView() => _config.Current.Clusters.All.Select(cluster => new
-    {
-        Service = cluster.Service.Name,
-        Endpoints = cluster.Endpoints.Select((endpoint, i) => new
-        {
-            Address = endpoint.ToString(),
-            ConsecutiveFailures = cluster.HealthOf(i).ConsecutiveFailures,
-            Ejected = cluster.HealthOf(i).IsEjected(Environment.TickCount64),
-        }),
-    }).ToList();
+    public List<ClusterView> ClustersView() => _config.Current.Clusters.All.Select(cluster => new ClusterView(
+        cluster.Service.Name,
+        cluster.Endpoints.Select((endpoint, i) => new EndpointHealthView(
+            endpoint.ToString(),
+            cluster.HealthOf(i).ConsecutiveFailures,
+            cluster.HealthOf(i).IsEjected(Environment.TickCount64))).ToList())).ToList();
 
     /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
     public async Task StartAsync()

@@ -12,10 +12,10 @@ public sealed class DaemonLifecycleTests
     {
         RootRequirement.Assert();
         var user = await RelayUser.EnsureAsync();
-        var relayDll = await DaemonBinaries.RelayDllAsync();
+        var binary = await DaemonBinaries.BinaryAsync();
 
         var result = await ProcessRunner.RunAsync("setpriv",
-            [$"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups", "dotnet", relayDll, "version"],
+            [$"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups", .. binary.Argv("version")],
             env: new Dictionary<string, string> { ["HOME"] = "/tmp" });
 
         Assert.True(result.Succeeded, result.ToString());
@@ -27,7 +27,7 @@ public sealed class DaemonLifecycleTests
     {
         RootRequirement.Assert();
         await using var mesh = await MeshTopology.CreateAsync();
-        // StartAsync itself asserts the pid is dotnet running as the relay uid.
+        // StartAsync itself asserts the pid is the relay executable running as the relay uid.
         var relay = await mesh.StartRelayAsync(mesh.A, MeshConfigs.Server());
 
         var ready = await AdminClient.GetStatusAsync(mesh.A, "/ready", TimeSpan.FromSeconds(5));

@@ -102,7 +102,8 @@ public sealed class MtlsInfrastructureTests
         var path = Path.Combine(files.Directory, "mesh.yaml");
         await File.WriteAllTextAsync(path, options.Render(user.Name));
 
-        var result = await ProcessRunner.RunAsync("dotnet", await DaemonBinaries.RelayDllAsync(), "validate", path);
+        var binary = await DaemonBinaries.BinaryAsync();
+        var result = await ProcessRunner.RunAsync(binary.Argv()[0], [.. binary.Argv("validate", path).Skip(1)]);
 
         Assert.True(result.Succeeded, $"{result}\n{options.Render(user.Name)}");
     }

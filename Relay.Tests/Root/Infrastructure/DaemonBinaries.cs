@@ -1,22 +1,23 @@
-using System.Reflection;
-
 namespace Relay.Tests.Root.Infrastructure;
 
 /// <summary>
-/// A world-readable copy of the Relay.Daemon build output that the unprivileged <c>relay</c> user can run.
-/// The test project references Relay.Daemon, so relay.dll, relay.deps.json, relay.runtimeconfig.json and
-/// every dependency already sit next to the test assembly; copying them (≈7 MB) is much faster than a
-/// second `dotnet publish` on a 2-core VM. The test output itself may live under /root (mode 700).
+/// A world-readable copy of the Relay daemon that the unprivileged <c>relay</c> user can run, prepared
+/// once per test process. By default the NativeAOT build, the one install.sh ships: the file RELAY_BIN
+/// names (test.sh publishes it once before `dotnet test`, ~4 min on a busy 2-core VM), or, when
+/// RELAY_BIN is unset, a `dotnet publish -r linux-x64` made here. RELAY_ROOT_JIT=1 copies the JIT
+/// build next to the test assembly instead (relay.dll, ≈7 MB, seconds) for a developer's quick loop.
+/// The test output itself may live under /root (mode 700), hence the copy.
 /// </summary>
 internal static class DaemonBinaries
 {
-    private static readonly string[] RequiredFiles = ["relay.dll", "relay.runtimeconfig.json", "relay.deps.json"];
-    private static readonly Lazy<Task<string>> Prepared = new(PrepareAsync);
+    /// <summary>Path of a published NativeAOT relay executable (test.sh sets it).</summary>
+    public const string RelayBinVariable = "RELAY_BIN";
 
-    /// <summary>Directory holding relay.dll, prepared once per test process.</summary>
-    public static Task<string> DirectoryAsync() => Prepared.Value;
+    private static readonly string[] RequiredJitFiles = ["relay.dll", "relay.runtimeconfig.json", "relay.deps.json"];
+    private static readonly Lazy<Task<RelayBinary>> Prepared = new(PrepareAsync);
 
-    public static async Task<string> RelayDllAsync() => Path.Combine(await DirectoryAsync(), "relay.dll");
+    /// <summary>The daemon build, prepared once per test process.</summary>
+    public static Task<RelayBinary> BinaryAsync() => Prepared.Value;
 
     /// <summary>Walks up from the test assembly to the directory holding Relay.sln.</summary>
     public static string FindRepoRoot()
@@ -31,7 +32,7 @@ internal static class DaemonBinaries
         throw new InvalidOperationException($"Relay.sln not found above {AppContext.BaseDirectory}");
     }
 
-    private static async Task<string> PrepareAsync()
+    private static async Task<RelayBinary> PrepareAsync()
     {
         // /tmp, not Path.GetTempPath(): TMPDIR may point below /root, which the relay user cannot traverse.
         var target = $"/tmp/relay-root-bin-{Environment.ProcessId}";
@@ -40,29 +41,40 @@ internal static class DaemonBinaries
         {
             Directory.Delete(target, recursive: true);
         }
-        var source = AppContext.BaseDirectory;
-        if (RequiredFiles.All(f => File.Exists(Path.Combine(source, f))))
+        Directory.CreateDirectory(target);
+        var jit = Environment.GetEnvironmentVariable("RELAY_ROOT_JIT") == "1";
+        var published = Environment.GetEnvironmentVariable(RelayBinVariable);
+        if (jit)
         {
+            var source = AppContext.BaseDirectory;
+            Assert.True(RequiredJitFiles.All(f => File.Exists(Path.Combine(source, f))), $"relay.dll missing next to {source}");
             CopyTree(new DirectoryInfo(source), target);
+        }
+        else if (!string.IsNullOrEmpty(published))
+        {
+            Assert.True(File.Exists(published), $"{RelayBinVariable}={published} does not exist");
+            File.Copy(published, Path.Combine(target, "relay"));
         }
         else
         {
-            await PublishAsync(target);
+            await PublishNativeAsync(target);
         }
-        // u=rwX,go=rX: dirs 755, files 644 (apphost keeps its x bit), as the unprivileged relay user needs.
+        // u=rwX,go=rX: dirs 755, files 644 (executables keep their x bit), as the unprivileged relay user needs.
         (await ProcessRunner.RunAsync("chmod", "-R", "u=rwX,go=rX", target)).EnsureSuccess();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(target);
-        return target;
+        return new RelayBinary(target, IsNative: !jit);
     }
 
-    private static async Task PublishAsync(string target)
+    // The same command test.sh and install.sh run (Release: the shipped configuration).
+    private static async Task PublishNativeAsync(string target)
     {
-        var configuration = typeof(DaemonBinaries).Assembly
-            .GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var project = Path.Combine(FindRepoRoot(), "Relay.Daemon", "Relay.Daemon.csproj");
+        var output = Path.Combine(target, "publish");
         (await ProcessRunner.RunAsync(
-            "dotnet", ["publish", project, "-c", configuration, "-o", target, "--nologo"],
-            TimeSpan.FromMinutes(5))).EnsureSuccess();
+            "dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "--nologo"],
+            TimeSpan.FromMinutes(10))).EnsureSuccess();
+        File.Move(Path.Combine(output, "relay"), Path.Combine(target, "relay"));
+        Directory.Delete(output, recursive: true);
     }
 
     /// <summary>The test host is often killed before ProcessExit runs, so earlier runs' copies are swept here.</summary>

@@ -8,7 +8,7 @@ namespace Relay.Tests.Root.Infrastructure;
 /// (`relay iptables apply`), daemon under the relay uid via setpriv with the ambient CAP_NET_ADMIN and
 /// CAP_NET_RAW systemd/relay.service grants (so a reload can re-apply capture rules), and its state
 /// directory (reload state, config history) in <see cref="StateDirectory"/>. `ip netns exec` and setpriv both
-/// exec(2), so <see cref="Pid"/> is the dotnet process itself and SIGTERM reaches the daemon directly.
+/// exec(2), so <see cref="Pid"/> is the relay process itself (the NativeAOT executable, <see cref="DaemonBinaries"/>) and SIGTERM reaches the daemon directly.
 /// </summary>
 internal sealed partial class RelayProcess : IAsyncDisposable
 {
@@ -19,11 +19,11 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     private readonly Process process;
     private bool rulesRemoved;
 
-    private RelayProcess(NetnsHost host, RelayConfigFile config, string relayDll, Process process)
+    private RelayProcess(NetnsHost host, RelayConfigFile config, RelayBinary binary, Process process)
     {
         Host = host;
         Config = config;
-        RelayDll = relayDll;
+        Binary = binary;
         this.process = process;
     }
 
@@ -31,7 +31,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
 
     public RelayConfigFile Config { get; }
 
-    public string RelayDll { get; }
+    public RelayBinary Binary { get; }
 
     /// <summary>--state-dir: state.json and history/, writable by the relay user.</summary>
     public string StateDirectory => System.IO.Path.Combine(Config.Directory, "state");
@@ -48,9 +48,9 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     public static async Task<RelayProcess> StartAsync(NetnsHost host, MeshYamlOptions options, Action<RelayProcess>? track = null)
     {
         var user = await RelayUser.EnsureAsync();
-        var relayDll = await DaemonBinaries.RelayDllAsync();
+        var binary = await DaemonBinaries.BinaryAsync();
         var config = await RelayConfigFile.WriteAsync(host, options.Render(user.Name));
-        var apply = await RunCliAsRootAsync(host, relayDll, "iptables", "apply", "--config", config.Path);
+        var apply = await RunCliAsRootAsync(host, binary, "iptables", "apply", "--config", config.Path);
         if (!apply.Succeeded)
         {
             config.Dispose();
@@ -59,19 +59,19 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         var stateDirectory = System.IO.Path.Combine(config.Directory, "state");
         Directory.CreateDirectory(stateDirectory);
         (await ProcessRunner.RunAsync("chown", $"{user.Uid}:{user.Gid}", stateDirectory)).EnsureSuccess();
-        var relay = new RelayProcess(host, config, relayDll, Launch(host, user, relayDll, config.Path, stateDirectory));
+        var relay = new RelayProcess(host, config, binary, Launch(host, user, binary, config.Path, stateDirectory));
         relay.output.Attach(relay.process);
         relay.process.BeginOutputReadLine();
         relay.process.BeginErrorReadLine();
         track?.Invoke(relay);
         await relay.WaitUntilReadyAsync();
-        await relay.AssertRunsAsRelayUserAsync(user);
+        await relay.AssertRunsAsRelayUserAsync(user, binary);
         return relay;
     }
 
     /// <summary>Runs `relay &lt;args&gt;` as root inside the host namespace (iptables apply/remove, validate).</summary>
-    public static Task<ProcessResult> RunCliAsRootAsync(NetnsHost host, string relayDll, params string[] args) =>
-        host.ExecAsync(new[] { "dotnet", relayDll }.Concat(args), null);
+    public static Task<ProcessResult> RunCliAsRootAsync(NetnsHost host, RelayBinary binary, params string[] args) =>
+        host.ExecAsync(binary.Argv(args), null);
 
     public Task<string?> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout) =>
         output.WaitForLineAsync(predicate, timeout);
@@ -110,7 +110,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     public async Task RemoveRulesAsync()
     {
         rulesRemoved = true;
-        (await RunCliAsRootAsync(Host, RelayDll, "iptables", "remove", "--config", Config.Path)).EnsureSuccess();
+        (await RunCliAsRootAsync(Host, Binary, "iptables", "remove", "--config", Config.Path)).EnsureSuccess();
     }
 
     public override string ToString() => $"relay@{Host.Label} pid={Pid}:\n{output}";
@@ -126,13 +126,13 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         {
             rulesRemoved = true;
             // Best effort: the namespace is deleted next anyway, taking its tables with it.
-            await RunCliAsRootAsync(Host, RelayDll, "iptables", "remove", "--config", Config.Path);
+            await RunCliAsRootAsync(Host, Binary, "iptables", "remove", "--config", Config.Path);
         }
         process.Dispose();
         Config.Dispose();
     }
 
-    private static Process Launch(NetnsHost host, RelayUser user, string relayDll, string configPath, string stateDirectory)
+    private static Process Launch(NetnsHost host, RelayUser user, RelayBinary binary, string configPath, string stateDirectory)
     {
         var info = new ProcessStartInfo("ip")
         {
@@ -145,8 +145,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
             "netns", "exec", host.Name, "setpriv", $"--reuid={user.Uid}", $"--regid={user.Gid}", "--clear-groups",
             // As AmbientCapabilities= in the unit: inheritable first, or the kernel refuses the ambient set.
             "--inh-caps=+net_admin,+net_raw", "--ambient-caps=+net_admin,+net_raw",
-            "dotnet", relayDll, "run", "--config", configPath, "--state-dir", stateDirectory,
-        })
+        }.Concat(binary.Argv("run", "--config", configPath, "--state-dir", stateDirectory)))
         {
             info.ArgumentList.Add(arg);
         }
@@ -176,14 +175,14 @@ internal sealed partial class RelayProcess : IAsyncDisposable
             $"(no 'ready' line, admin /ready not 200):\n{output}");
     }
 
-    /// <summary>Guards the pid we will SIGTERM: it must be dotnet itself, running under the relay uid.</summary>
-    private async Task AssertRunsAsRelayUserAsync(RelayUser user)
+    /// <summary>Guards the pid we will SIGTERM: it must be the daemon itself (relay, or dotnet for the JIT build), running under the relay uid.</summary>
+    private async Task AssertRunsAsRelayUserAsync(RelayUser user, RelayBinary binary)
     {
         var status = await File.ReadAllTextAsync($"/proc/{Pid}/status");
         var name = StatusField(status, "Name");
         var uids = StatusField(status, "Uid").Split('\t', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(name == "dotnet" && uids.All(u => u == user.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            $"relay pid {Pid} is '{name}' with uids [{string.Join(',', uids)}], expected dotnet as uid {user.Uid}");
+        Assert.True(name == binary.ProcessName && uids.All(u => u == user.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            $"relay pid {Pid} is '{name}' with uids [{string.Join(',', uids)}], expected {binary.ProcessName} as uid {user.Uid}");
     }
 
     private static string StatusField(string status, string key) =>
