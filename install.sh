@@ -2,7 +2,11 @@
 # Install Relay on this host (run as root from the repository root). Idempotent: running it
 # again republishes the binary and refreshes the unit, and never overwrites /etc/relay/mesh.yaml.
 #
-#   sudo ./install.sh [--no-ready-to-run]
+#   sudo ./install.sh [--jit]
+#
+# Installs the NativeAOT build (one executable, /opt/relay/relay; needs clang, lld and zlib1g-dev,
+# which it installs from scripts/packages.txt group aot). --jit installs the self-contained JIT
+# build with ReadyToRun instead (no native toolchain; ~3x the memory, docs/performance.md).
 #
 # DOTNET overrides the dotnet executable (default: the one on PATH).
 set -euo pipefail
@@ -13,7 +17,7 @@ readonly INSTALL_DIR=/opt/relay
 readonly CONFIG_DIR=/etc/relay
 readonly UNIT_PATH=/etc/systemd/system/relay.service
 readonly DOTNET="${DOTNET:-dotnet}"
-ready_to_run=true
+native=true
 
 log() { echo "install: $*"; }
 die() { echo "install: $*" >&2; exit 1; }
@@ -32,13 +36,18 @@ ensure_iptables() {
 publish() {
     local staging
     staging=$(mktemp -d)
-    local args=(publish "$SRC_DIR/Relay.Daemon" -c Release -r linux-x64 --self-contained -o "$staging/relay")
-    if $ready_to_run && "$DOTNET" "${args[@]}" -p:PublishReadyToRun=true; then
-        log "published with ReadyToRun"
+    local args=(publish "$SRC_DIR/Relay.Daemon" -c Release -r linux-x64 -o "$staging/relay")
+    if $native; then
+        # shellcheck source=scripts/packages.sh
+        . "$SRC_DIR/scripts/packages.sh"
+        relay_install_packages aot || die "the NativeAOT build needs clang, lld and zlib1g-dev (or use --jit)"
+        "$DOTNET" "${args[@]}" || die "dotnet publish (NativeAOT) failed"
+        # The debug symbols stay out of /opt/relay: 30 MB nobody on the host reads.
+        rm -f "$staging/relay/"*.dbg "$staging/relay/"*.pdb
+        log "published the NativeAOT build"
     else
-        $ready_to_run && log "ReadyToRun publish failed; publishing without it (slower start, same behaviour)"
-        rm -rf "${staging:?}/relay"
-        "$DOTNET" "${args[@]}" -p:PublishReadyToRun=false || die "dotnet publish failed"
+        "$DOTNET" "${args[@]}" --self-contained -p:PublishAot=false -p:PublishReadyToRun=true || die "dotnet publish (JIT) failed"
+        log "published the JIT build with ReadyToRun"
     fi
     rm -rf "$INSTALL_DIR.new" "$INSTALL_DIR.old"
     cp -a "$staging/relay" "$INSTALL_DIR.new"
@@ -87,8 +96,8 @@ reload_systemd() {
 main() {
     for arg in "$@"; do
         case "$arg" in
-            --no-ready-to-run) ready_to_run=false ;;
-            *) die "unknown argument: $arg (usage: $0 [--no-ready-to-run])" ;;
+            --jit) native=false ;;
+            *) die "unknown argument: $arg (usage: $0 [--jit])" ;;
         esac
     done
     [[ $(id -u) -eq 0 ]] || die "run as root"

@@ -22,7 +22,10 @@ relay_packages_for() {
 relay_install_packages() {
   local missing=() cmd pkg
   while read -r cmd pkg; do
-    command -v "$cmd" >/dev/null 2>&1 && continue
+    case "$cmd" in
+      /*) [ -e "$cmd" ] && continue ;;
+      *) command -v "$cmd" >/dev/null 2>&1 && continue ;;
+    esac
     case " ${missing[*]} " in *" $pkg "*) ;; *) missing+=("$pkg") ;; esac
   done < <(relay_packages_for "$@")
   [ ${#missing[@]} -eq 0 ] && return 0
