@@ -38,7 +38,7 @@ publish() {
     staging=$(mktemp -d)
     local args=(publish "$SRC_DIR/Relay.Daemon" -c Release -r linux-x64 -o "$staging/relay")
     if $native; then
-        # shellcheck source=scripts/packages.sh
+        # shellcheck disable=SC1091 # scripts/packages.sh: the one package list's installer (test.sh, demo.sh)
         . "$SRC_DIR/scripts/packages.sh"
         relay_install_packages aot || die "the NativeAOT build needs clang, lld and zlib1g-dev (or use --jit)"
         "$DOTNET" "${args[@]}" || die "dotnet publish (NativeAOT) failed"

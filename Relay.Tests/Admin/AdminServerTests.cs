@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Relay.Core.Admin;
+using Relay.Core.Lifecycle;
+using Relay.Core.Mtls;
+using Relay.Core.Runtime;
 using Relay.Core.Connections;
 using Relay.Core.Net;
 using Relay.Core.Observability;
@@ -17,6 +20,7 @@ public sealed class AdminServerTests : IAsyncLifetime
     private readonly RelayMetrics _metrics = new(version: "9.9.9");
     private readonly PrometheusExporter _exporter;
     private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private volatile object? _clusters;
     private volatile bool _ready;
     private AdminServer? _server;
 
@@ -27,8 +31,12 @@ public sealed class AdminServerTests : IAsyncLifetime
         var endpoints = new AdminEndpoints(
             () => _ready,
             _exporter,
-            () => new { Revision = "abc123", Admin = new NetEndpoint(IPAddress.Loopback, 15000) },
-            Certs: () => new { Identity = "spiffe://corp.example/host/vm-a" });
+            () => new RunningConfigView("abc123", "/etc/relay/mesh.yaml", DateTimeOffset.UnixEpoch, "mesh: {}\n")
+            {
+                LastReload = new ReloadReport("file", DateTimeOffset.UnixEpoch, ReloadOutcome.Rejected, null, "abc123", ["mesh.yaml:1:1: bad"], 1.5),
+            },
+            Certs: () => new CertificatesView("spiffe://corp.example/host/vm-a", "ab", "01", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, []),
+            Clusters: () => _clusters);
         _server = await AdminServer.StartAsync(AnyLoopbackPort, endpoints, null, CancellationToken.None);
     }
 
@@ -86,18 +94,43 @@ public sealed class AdminServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Config_ReturnsJsonWithAddressesAsText()
+    public async Task Config_ReturnsTheViewAsCamelCaseJsonWithSnakeCaseEnums()
     {
         using var response = await GetAsync("/config");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("abc123", json.RootElement.GetProperty("revision").GetString());
-        Assert.Equal("127.0.0.1:15000", json.RootElement.GetProperty("admin").GetString());
+        Assert.Equal("mesh: {}\n", json.RootElement.GetProperty("config").GetString());
+        Assert.Equal("rejected", json.RootElement.GetProperty("lastReload").GetProperty("outcome").GetString());
     }
 
     [Fact]
-    public async Task Clusters_NoProvider_Returns404_Certs_ReturnsJson()
+    public async Task Clusters_ViewList_ReturnsEndpointsWithHealth()
+    {
+        _clusters = new List<ClusterView> { new("orders", [new EndpointHealthView("198.18.0.2:8080", 2, false)]) };
+
+        using var response = await GetAsync("/clusters");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        var endpoint = json.RootElement[0].GetProperty("endpoints")[0];
+        Assert.Equal("orders", json.RootElement[0].GetProperty("service").GetString());
+        Assert.Equal(2, endpoint.GetProperty("consecutiveFailures").GetInt32());
+    }
+
+    /// <summary>Only types AdminJsonContext names can be written (NativeAOT has no reflection fallback): anything else is a clean 500.</summary>
+    [Fact]
+    public async Task Clusters_TypeOutsideTheJsonContext_Returns500()
+    {
+        _clusters = new { Service = "anonymous" };
+
+        using var response = await GetAsync("/clusters");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Clusters_ProviderReturnsNull_Returns404_Certs_ReturnsJson()
     {
         using var clusters = await GetAsync("/clusters");
         using var certs = await GetAsync("/certs");

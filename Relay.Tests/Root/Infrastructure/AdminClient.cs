@@ -33,6 +33,28 @@ internal static class AdminClient
         }
     }
 
+    /// <summary>GET with the whole response read (Connection: close): status and body, or null when nothing answered.</summary>
+    public static async Task<(int Status, string Body)?> GetAsync(NetnsHost host, string path, TimeSpan timeout)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            using var socket = host.CreateSocket(AddressFamily.InterNetwork);
+            await socket.ConnectAsync(AdminEndpoint, cts.Token);
+            var request = $"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, cts.Token);
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var response = await reader.ReadToEndAsync(cts.Token);
+            var split = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            return ParseStatus(response) is { } status && split >= 0 ? (status, response[(split + 4)..]) : null;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
+        {
+            return null;
+        }
+    }
+
     private static int? ParseStatus(string head)
     {
         // "HTTP/1.1 200 OK": the code is the second space-separated token.
