@@ -103,6 +103,14 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("CPU seconds per 1k requests at the fixed rate equals vCPU used per 1k req/s (the unit of published mesh figures).");
         md.AppendLine();
+        md.AppendLine("### RSS per process (MiB; the largest process of the target, e.g. one Relay of the pair)").AppendLine();
+        md.AppendLine("| target | idle, after start | peak during rps-c64 | peak during the fixed rate |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var r in results.Where(r => r.Memory is not null))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Memory!.IdleMiB:F1} | {r.Memory.AtC64MiB:F1} | {r.Memory.AtFixedRateMiB:F1} |");
+        }
+        md.AppendLine();
     }
 
     private static void Notes(StringBuilder md, IReadOnlyList<TargetResult> results)

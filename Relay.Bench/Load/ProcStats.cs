@@ -16,12 +16,34 @@ internal static class ProcStats
     private static readonly long TicksPerSecond = SysConf(ScClkTck);
 
     /// <summary>VmHWM in bytes, or null when the process is gone.</summary>
-    public static long? PeakRssBytes(int pid)
+    public static long? PeakRssBytes(int pid) => StatusKb(pid, "VmHWM:") * 1024;
+
+    /// <summary>VmRSS (resident now) in bytes, or null when the process is gone.</summary>
+    public static long? RssBytes(int pid) => StatusKb(pid, "VmRSS:") * 1024;
+
+    /// <summary>
+    /// Starts a new peak-RSS window: writing 5 to /proc/PID/clear_refs sets VmHWM to the current
+    /// RSS (proc(5)), so the next <see cref="PeakRssBytes"/> is the peak of one workload only.
+    /// False when the kernel or permissions refuse (then VmHWM stays the whole-life peak).
+    /// </summary>
+    public static bool ResetPeakRss(int pid)
     {
-        var status = ReadOrNull($"/proc/{pid}/status");
-        var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        // "VmHWM:     23456 kB"
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // "VmHWM:     23456 kB"
+    private static long? StatusKb(int pid, string key)
+    {
+        var line = ReadOrNull($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>User+system CPU seconds the process (all its threads) has used so far.</summary>

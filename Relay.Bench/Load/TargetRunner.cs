@@ -10,17 +10,25 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
         try
         {
             var pids = started.Select(p => p.Id).ToList();
+            var idle = pids.Count == 0 ? 0 : pids.Max(pid => ProcStats.RssBytes(pid) ?? 0) / (1024d * 1024);
+            var peaks = new PeakRssWindows(pids);
             await WarmUpAsync(target, cancellationToken);
-            var (figures, cpuAtC64) = await RunWorkloadsAsync(target, pids, cancellationToken);
+            var (figures, cpuAtC64, rssAtC64) = await RunWorkloadsAsync(target, pids, peaks, cancellationToken);
             var profile = options.Profile && pids.Count > 0 ? await ProfileAsync(target, pids, cancellationToken) : null;
             var cpuBefore = Cpu(pids);
+            peaks.StartWindow();
             var latency = await new OpenLoopClient(target.Port, options.LatencyRate, options.LatencyConnections, options.LatencyDuration).RunAsync(cancellationToken);
+            var rssAtRate = peaks.WindowLargestMiB();
             progress.WriteLine($"   latency @{latency.Rate}/s: p50 {latency.P50Ms:F3} ms, p99 {latency.P99Ms:F3} ms, p99.9 {latency.P999Ms:F3} ms ({latency.Completed} ok, {latency.Failed} failed)");
             var cpuAtRate = PerThousand(Cpu(pids) - cpuBefore, latency.Completed);
-            var rss = pids.Count == 0 ? (double?)null : pids.Sum(pid => ProcStats.PeakRssBytes(pid) ?? 0) / (1024d * 1024);
+            var rss = pids.Count == 0 ? (double?)null : peaks.LifeSumMiB();
             var notes = target.Caveat?.Invoke() is { } caveat ? new List<string> { caveat } : [];
             return new TargetResult(target.Name, target.Description, figures, latency, rss,
-                pids.Count == 0 ? null : cpuAtC64, pids.Count == 0 ? null : cpuAtRate, notes) { Profile = profile };
+                pids.Count == 0 ? null : cpuAtC64, pids.Count == 0 ? null : cpuAtRate, notes)
+            {
+                Profile = profile,
+                Memory = pids.Count == 0 ? null : new ProcessMemory(idle, rssAtC64, rssAtRate),
+            };
         }
         finally
         {
@@ -45,19 +53,22 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
         }
     }
 
-    private async Task<(Dictionary<string, WorkloadFigure> Figures, double CpuAtC64)> RunWorkloadsAsync(Target target, List<int> pids, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, WorkloadFigure> Figures, double CpuAtC64, double RssAtC64)> RunWorkloadsAsync(Target target, List<int> pids, PeakRssWindows peaks, CancellationToken cancellationToken)
     {
         var passes = Workload.All.ToDictionary(w => w.Name, _ => new List<WrkResult>());
         var cpuAtC64 = new List<double>();
+        var rssAtC64 = 0d;
         for (var pass = 0; pass < options.Repeats; pass++)
         {
             foreach (var workload in Workload.All)
             {
                 var cpuBefore = Cpu(pids);
+                peaks.StartWindow();
                 var result = await WrkRunner.RunAsync(target.Port, workload.Path, workload.Connections, options.WrkDuration, workload.ConnectionClose, cancellationToken);
                 if (workload.Name == "rps-c64")
                 {
                     cpuAtC64.Add(PerThousand(Cpu(pids) - cpuBefore, result.Requests));
+                    rssAtC64 = Math.Max(rssAtC64, peaks.WindowLargestMiB());
                 }
                 passes[workload.Name].Add(result);
                 progress.WriteLine($"   {workload.Name,-12} pass {pass + 1}: {workload.Figure(result),10:F1} {workload.Unit}{(result.Errors > 0 ? $" ({result.Errors} errors)" : "")}");
@@ -66,7 +77,7 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
         var figures = Workload.All.ToDictionary(w => w.Name, w => new WorkloadFigure(
             Percentiles.Median(passes[w.Name].Select(w.Figure)), [.. passes[w.Name].Select(w.Figure)],
             passes[w.Name].Sum(r => r.Errors), passes[w.Name].Sum(r => r.Requests)));
-        return (figures, Percentiles.Median(cpuAtC64));
+        return (figures, Percentiles.Median(cpuAtC64), rssAtC64);
     }
 
     private async Task<CpuProfile> ProfileAsync(Target target, List<int> pids, CancellationToken cancellationToken)
