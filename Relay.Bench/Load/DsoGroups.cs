@@ -30,7 +30,9 @@ internal static class DsoGroups
         // or [unknown] without one); precompiled (ReadyToRun) code is inside the mapped .dll images.
         _ when dso.StartsWith("[JIT]", StringComparison.Ordinal) || dso.StartsWith("memfd:doublemapper", StringComparison.Ordinal)
             || dso.StartsWith("[unknown]", StringComparison.Ordinal) || dso.StartsWith("perf-", StringComparison.Ordinal)
-            || dso.EndsWith(".dll", StringComparison.Ordinal) || dso == "haproxy" => ProxyCode,
+            // The NativeAOT executable (the shipped build) holds Relay's code, the framework's and the
+            // runtime's (GC, type system) in one file: all of it counts as the proxy's own code here.
+            || dso.EndsWith(".dll", StringComparison.Ordinal) || dso is "haproxy" or "relay" => ProxyCode,
         _ => Other,
     };
 }

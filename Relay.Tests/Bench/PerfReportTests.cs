@@ -65,6 +65,7 @@ public sealed class PerfReportTests
     [InlineData("libcrypto.so.3", DsoGroups.OpenSsl)]
     [InlineData("libc.so.6", DsoGroups.Libc)]
     [InlineData("haproxy", DsoGroups.ProxyCode)]
+    [InlineData("relay", DsoGroups.ProxyCode)]
     [InlineData("[JIT] tid 1614", DsoGroups.ProxyCode)]
     [InlineData("memfd:doublemapper (deleted)", DsoGroups.ProxyCode)]
     [InlineData("System.Private.CoreLib.dll", DsoGroups.ProxyCode)]
