@@ -236,7 +236,7 @@ fi
 # relay/1, so finding an offered token in the capture would prove nothing about what was spoken).
 alpns() { { grep access "$1" || true; } | { grep -o 'alpn=[^ ]*' || true; } | sed 's/^alpn=//' | sort -u | tr '\n' ' '; }
 ALPN_A=$(alpns "$WORK/$NS_A.log") ALPN_B=$(alpns "$WORK/$NS_B.log")
-echo "negotiated ALPN: relay on $NS_A: ${ALPN_A:-(none)}, relay on $NS_B: ${ALPN_B:-(none)} (expected relay/2, Relay's framed mesh protocol)"
+echo "negotiated ALPN: relay on $NS_A: ${ALPN_A% }, relay on $NS_B: ${ALPN_B% } (expected relay/2, Relay's framed mesh protocol)"
 [ "$ALPN_A" = "relay/2 " ] && [ "$ALPN_B" = "relay/2 " ] || DEMO_FAILED=1
 [ "${APP_SAW:-0}" -gt 0 ] || { echo "the app never saw the marker, so the capture proves nothing"; DEMO_FAILED=1; }
 
