@@ -53,20 +53,24 @@ internal sealed class DaemonProcess : IAsyncDisposable
         var notifyPath = Path.Combine(dir, "notify.sock");
         var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
-        var info = new ProcessStartInfo("dotnet")
+        // The NativeAOT executable when test.sh published one (RELAY_BIN), else the JIT relay.dll
+        // next to the tests: the same datagrams and lines either way.
+        var native = Environment.GetEnvironmentVariable(DaemonBinaries.RelayBinVariable);
+        var info = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : native)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "relay.dll"), "run", "--config", configPath,
-                     "--capture-rules", "off", "--state-dir", Path.Combine(dir, "state") }.Concat(extraArgs))
+        IEnumerable<string> program = string.IsNullOrEmpty(native) ? [Path.Combine(AppContext.BaseDirectory, "relay.dll")] : [];
+        foreach (var arg in program.Concat(["run", "--config", configPath,
+                     "--capture-rules", "off", "--state-dir", Path.Combine(dir, "state")]).Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
         info.Environment["NOTIFY_SOCKET"] = notifyPath;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet relay.dll");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {info.FileName}");
         return new DaemonProcess(process, notify);
     }
 
