@@ -8,9 +8,9 @@ using Serilog.Formatting.Display;
 namespace Relay.Daemon.Logging;
 
 /// <summary>
-/// Serilog to stdout (journald stores it under the unit). The async wrapper keeps a slow
-/// terminal or journald from stalling connection handlers that write access-log events; behind
-/// it, <see cref="StdoutBatchSink"/> writes a burst of lines with one write(2).
+/// Serilog to stdout (journald stores it under the unit). <see cref="BackgroundLogSink"/> keeps a
+/// slow terminal or journald from stalling connection handlers that write access-log events;
+/// behind it, <see cref="StdoutBatchSink"/> writes a burst of lines with one write(2).
 /// </summary>
 internal static class LoggingSetup
 {
@@ -28,7 +28,7 @@ internal static class LoggingSetup
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(minimum)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .WriteTo.Async(sink => sink.Sink(stdout), monitor: stdout);
+            .WriteTo.Sink(new BackgroundLogSink(stdout));
         var logger = configuration.CreateLogger();
         return LoggerFactory.Create(builder => builder.AddSerilog(logger, dispose: true).SetMinimumLevel(LogLevel.Trace));
     }

@@ -4,6 +4,7 @@ namespace Relay.Tests.Bench;
 
 /// <summary>The load runner measures the NativeAOT executable unless told otherwise; a .dll runs the JIT build under dotnet.</summary>
 [Trait("Tier", "Unit")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RelayBuildTests
 {
     [Fact]
