@@ -9,6 +9,7 @@ using Relay.Core.Net;
 using Relay.Core.Routing;
 using Relay.Core.Transport;
 using Relay.Core.Upstreams;
+using Relay.Core.Vocabulary;
 using Relay.Tls.Identity;
 
 namespace Relay.Core.Connections;

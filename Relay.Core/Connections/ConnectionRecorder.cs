@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Observability;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Connections;
 

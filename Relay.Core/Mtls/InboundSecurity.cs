@@ -1,8 +1,8 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using Relay.Core.Config;
-using Relay.Core.Connections;
 using Relay.Core.Detect;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Mtls;
 

@@ -1,5 +1,5 @@
 using System.Security.Authentication;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Config.Reading;
 

@@ -1,8 +1,7 @@
 using System.Net;
-using Relay.Core.Mtls;
 using Relay.Core.Net;
 
-namespace Relay.Core.Connections;
+namespace Relay.Core.Vocabulary;
 
 /// <summary>
 /// What the access log and the metrics say about one connection, filled in stage by stage
