@@ -27,6 +27,8 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
             record.BytesToClient,
             (long)duration.TotalMilliseconds,
             record.Reason.Label(),
+            record.Protocol.Label(),
+            record.Detected ?? "-",
             record.Tls?.Version ?? "-",
             record.Tls?.Cipher ?? "-",
             record.Tls?.Peer.ToString() ?? "-",
@@ -36,8 +38,8 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
+        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} protocol={Protocol} detect={Detect} tls={TlsVersion} cipher={Cipher} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
     private static partial void LogAccess(ILogger logger, string direction, string client, string destination, string service,
-        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason,
+        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason, string protocol, string detect,
         string tlsVersion, string cipher, string peerIdentity, string policy, string tlsError, string tlsStream);
 }

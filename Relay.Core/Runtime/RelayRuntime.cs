@@ -5,6 +5,7 @@ using Relay.Core.Connections;
 using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
+using Relay.Core.Pipeline;
 
 namespace Relay.Core.Runtime;
 

@@ -19,6 +19,12 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
     public long BytesToClient { get; set; }
     public CloseReason Reason { get; set; }
 
+    /// <summary>The protocol decision (tcp | http1 | http2).</summary>
+    public ProxyProtocol Protocol { get; set; }
+
+    /// <summary>What the detect stage saw (docs/detection.md), e.g. http1, timeout, skipped.</summary>
+    public string? Detected { get; set; }
+
     /// <summary>The mesh TLS session on the side Relay authenticated (client inbound, upstream outbound).</summary>
     public TlsFacts? Tls { get; set; }
 
