@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Relay.Core.Lifecycle;
+using Relay.Core.Runtime;
 using Relay.Core.Net;
 using Relay.Tls.Identity;
 

@@ -6,9 +6,9 @@ using Relay.Core.Admin;
 using Relay.Core.Lifecycle;
 using Relay.Core.Mtls;
 using Relay.Core.Runtime;
-using Relay.Core.Connections;
 using Relay.Core.Net;
 using Relay.Core.Observability;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Tests.Admin;
 

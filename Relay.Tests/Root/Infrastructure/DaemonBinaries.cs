@@ -19,6 +19,9 @@ internal static class DaemonBinaries
     /// <summary>The daemon build, prepared once per test process.</summary>
     public static Task<RelayBinary> BinaryAsync() => Prepared.Value;
 
+    /// <summary>The directory holding the daemon's executable `relay` (what install.sh puts in /opt/relay).</summary>
+    public static async Task<string> DirectoryAsync() => (await BinaryAsync()).Directory;
+
     /// <summary>Walks up from the test assembly to the directory holding Relay.sln.</summary>
     public static string FindRepoRoot()
     {
