@@ -23,7 +23,7 @@ internal static class NamespaceSockets
                 if (NativeMethods.setns(handle, NativeMethods.CloneNewNet) != 0)
                 {
                     throw new InvalidOperationException(
-                        $"setns({netns}) failed: errno {Marshal.GetLastPInvokeError()}");
+                        $"setns({netns}) failed: error {Marshal.GetLastPInvokeError()}");
                 }
                 socket = new Socket(family, type, protocol);
             }
