@@ -20,7 +20,7 @@ namespace Relay.Core.Connections;
 /// </summary>
 internal sealed partial class ConnectionHandler(
     ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
-    DestinationResolver resolveDestination, MeshTlsRuntime? tls, ILogger logger)
+    DestinationResolver resolveDestination, ILogger logger)
 {
     public async Task HandleAsync(Socket client, ListenerSpec listener)
     {
@@ -78,7 +78,7 @@ internal sealed partial class ConnectionHandler(
         record.Service = target.ServiceName;
         connection.IdleTimeout = target.IdleTimeout;
         var clientSide = target.InboundPort is { } port
-            ? await InboundSecurity.SecureAsync(client, port, tls, record).ConfigureAwait(false)
+            ? await InboundSecurity.SecureAsync(client, port, active.Tls, record).ConfigureAwait(false)
             : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
         if (clientSide.Stream is null)
         {
@@ -88,15 +88,16 @@ internal sealed partial class ConnectionHandler(
         {
             return await ServeChannelAsync(client, channel, destination, target, connection, active, record).ConfigureAwait(false);
         }
-        return await ServeAsync(client, clientSide.Stream, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+        return await ServeAsync(client, clientSide.Stream, target, connection, active, record).ConfigureAwait(false);
     }
 
     /// <summary>Forwards one stream from the client side; on failure the client end is reset.</summary>
     private async Task<CloseReason> ServeAsync(
-        Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+        Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
+        var bufferSize = active.Snapshot.Limits.BufferSize;
         await using var clientEnd = new ConnectionEnd(client, clientStream, bufferSize);
-        var reason = await ForwardAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
+        var reason = await ForwardAsync(clientEnd, target, connection, active.Tls, bufferSize, record).ConfigureAwait(false);
         if (reason != CloseReason.Completed)
         {
             // Before disposal closes it gracefully: the app must see a reset, not an empty reply.
@@ -116,14 +117,14 @@ internal sealed partial class ConnectionHandler(
         while (true)
         {
             record.MeshStream = channel.Streams;
-            var reason = await ServeAsync(client, channel, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+            var reason = await ServeAsync(client, channel, target, connection, active, record).ConfigureAwait(false);
             if (reason != CloseReason.Completed || !channel.IsReusable)
             {
                 return reason;
             }
             recorder.Closed(record);
             record.Finished = true;
-            if (!await NextStreamAsync(channel, connection).ConfigureAwait(false))
+            if (!await NextStreamAsync(channel, connection, active.Tls).ConfigureAwait(false))
             {
                 return CloseReason.Completed;
             }
@@ -137,31 +138,38 @@ internal sealed partial class ConnectionHandler(
                 return next is null ? refusal : CloseReason.InboundPortNotDeclared;
             }
             record.Service = next.ServiceName;
-            var allowed = AuthorizationPolicy.Decide(port.Allow, channel.Facts.Peer).Allowed;
-            record.Policy = port.Allow is null ? "-" : allowed ? "allow" : "deny";
-            if (!allowed)
+            var verdict = MeshChannelPolicy.Judge(channel, port, active.Tls);
+            record.Policy = port.Allow is null ? "-" : verdict == CloseReason.PolicyDenied ? "deny" : verdict == CloseReason.Completed ? "allow" : "-";
+            if (verdict != CloseReason.Completed)
             {
-                return CloseReason.PolicyDenied;
+                return verdict;
             }
             connection.IdleTimeout = next.IdleTimeout;
             target = next;
         }
     }
 
-    /// <summary>Waits, idle, for the caller's next stream; false when it closes, the wait times out or the daemon drains.</summary>
-    private async Task<bool> NextStreamAsync(MeshChannel channel, ActiveConnection connection)
+    /// <summary>
+    /// Waits, idle, for the caller's next stream; false when it closes, the wait times out, the daemon
+    /// drains, or the TLS material this connection was authenticated under is rotated or retired by a
+    /// reload (the caller then opens a new connection under the new material).
+    /// </summary>
+    private async Task<bool> NextStreamAsync(MeshChannel channel, ActiveConnection connection, MeshTlsRuntime? tls)
     {
         connection.IdleTimeout = MeshConnectionPool.ServerIdleTimeout;
         connection.Activity.Touch();
         connection.OnAbort(channel.Reset);
-        return await channel.AcceptStreamAsync(registry.Draining).ConfigureAwait(false);
+        using var stop = tls is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(registry.Draining)
+            : CancellationTokenSource.CreateLinkedTokenSource(registry.Draining, tls.MaterialChanged);
+        return await channel.AcceptStreamAsync(stop.Token).ConfigureAwait(false);
     }
 
-    private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)
     {
         if (OutboundSecurity.Applies(target.Service, tls))
         {
-            return await ForwardMeshAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
+            return await ForwardMeshAsync(clientEnd, target, connection, tls!, bufferSize, record).ConfigureAwait(false);
         }
         var upstream = await ConnectAsync(target, null, record).ConfigureAwait(false);
         if (upstream.Socket is null)
@@ -176,11 +184,13 @@ internal sealed partial class ConnectionHandler(
     /// Outbound to a mesh service: an idle relay/2 connection to the endpoint round robin picked
     /// if the pool has one, else connect and handshake (and pool the connection afterwards).
     /// </summary>
-    private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime tls, int bufferSize, ConnectionRecord record)
     {
         var order = target.Cluster!.PickOrder(Environment.TickCount64);
-        var key = new MeshPoolKey(target.Cluster.Endpoints[order[0]], target.Service!.Identities);
-        var channel = tls!.Pool.TryTake(key);
+        // Read once: the handshake below and the pool key must name the same material.
+        var credentials = tls.Store.Current;
+        var key = new MeshPoolKey(target.Cluster.Endpoints[order[0]], target.Service!.Identities, credentials);
+        var channel = tls.Pool.TryTake(key);
         if (channel is not null)
         {
             record.Endpoint = key.Endpoint;
@@ -193,7 +203,7 @@ internal sealed partial class ConnectionHandler(
             {
                 return upstream.Failure;
             }
-            var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, record).ConfigureAwait(false);
+            var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, credentials, record).ConfigureAwait(false);
             if (secured.Stream is null)
             {
                 upstream.Socket.Dispose();

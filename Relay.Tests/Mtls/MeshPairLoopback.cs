@@ -81,14 +81,13 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
         var metrics = new RelayMetrics();
         var exporter = new PrometheusExporter(metrics.Meter);
         var loggers = log.CreateFactory();
-        var (tls, errors) = MeshTlsRuntime.Open(config.Tls!, TrustDomain, metrics.Meter, loggers.CreateLogger("tls"));
-        Assert.True(tls is not null, string.Join("; ", errors));
         var fixedDestination = new OriginalDestination(destination);
-        var runtime = new RelayRuntime(config, metrics, loggers, (Socket _, out OriginalDestination d) =>
+        var (runtime, errors) = RelayRuntime.Create(config, metrics, loggers, (Socket _, out OriginalDestination d) =>
         {
             d = fixedDestination;
             return true;
-        }, tls);
+        });
+        Assert.True(runtime is not null, string.Join("; ", errors));
         await runtime.StartAsync();
         return (log, runtime, exporter);
     }

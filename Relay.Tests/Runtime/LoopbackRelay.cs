@@ -49,11 +49,12 @@ internal sealed class LoopbackRelay : IAsyncDisposable
         var log = new CapturingLoggerProvider();
         var metrics = new RelayMetrics();
         var exporter = new PrometheusExporter(metrics.Meter);
-        var runtime = new RelayRuntime(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
+        var (created, errors) = RelayRuntime.Create(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
         {
             d = destination ?? default;
             return destination is not null;
         });
+        var runtime = created ?? throw new InvalidOperationException(string.Join("; ", errors));
         await runtime.StartAsync();
         return new LoopbackRelay(runtime, log, metrics, exporter, outbound);
     }
