@@ -22,10 +22,12 @@ internal sealed partial class ConnectionHandler(
     ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
     DestinationResolver resolveDestination, ILogger logger)
 {
-    public async Task HandleAsync(Socket client, ListenerSpec listener)
+    public async Task HandleAsync(Socket client, ListenerSpec accepted)
     {
-        var direction = listener.Direction;
         var active = config.Current;
+        // An explicit listener leads wherever the config this connection runs under says.
+        var listener = accepted.Under(active.Snapshot);
+        var direction = listener.Direction;
         var limits = active.Snapshot.Limits;
         var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
         recorder.Opened(direction);

@@ -73,6 +73,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public RunningConfigView ConfigView { get; private set; } = null!;
 
+    /// <summary>The proxy listeners open now.</summary>
+    public IReadOnlyCollection<ListenerSpec> OpenListeners => _listeners.Open;
+
     /// <summary>The admin addresses bound now (empty until <see cref="StartAdminAsync"/>).</summary>
     public IReadOnlyCollection<Net.NetEndpoint> AdminAddresses => _admin?.Addresses ?? [];
 
