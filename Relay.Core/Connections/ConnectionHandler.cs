@@ -126,11 +126,13 @@ internal sealed partial class ConnectionHandler(
             }
             recorder.Closed(record);
             record.Finished = true;
-            if (!await NextStreamAsync(channel, connection, active.Tls).ConfigureAwait(false))
+            if (!await NextStreamAsync(channel, connection).ConfigureAwait(false))
             {
                 return CloseReason.Completed;
             }
             record.NextStream(Stopwatch.GetTimestamp());
+            // Numbered now, so a stream refused before it is served is logged as itself.
+            record.MeshStream = channel.Streams;
             recorder.Opened(Direction.Inbound);
             // Each stream is a new app connection: it reads the config once, when it starts.
             active = config.Current;
@@ -151,20 +153,13 @@ internal sealed partial class ConnectionHandler(
         }
     }
 
-    /// <summary>
-    /// Waits, idle, for the caller's next stream; false when it closes, the wait times out, the daemon
-    /// drains, or the TLS material this connection was authenticated under is rotated or retired by a
-    /// reload (the caller then opens a new connection under the new material).
-    /// </summary>
-    private async Task<bool> NextStreamAsync(MeshChannel channel, ActiveConnection connection, MeshTlsRuntime? tls)
+    /// <summary>Waits, idle, for the caller's next stream; false when it closes, the wait times out or the daemon drains.</summary>
+    private async Task<bool> NextStreamAsync(MeshChannel channel, ActiveConnection connection)
     {
         connection.IdleTimeout = MeshConnectionPool.ServerIdleTimeout;
         connection.Activity.Touch();
         connection.OnAbort(channel.Reset);
-        using var stop = tls is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(registry.Draining)
-            : CancellationTokenSource.CreateLinkedTokenSource(registry.Draining, tls.MaterialChanged);
-        return await channel.AcceptStreamAsync(stop.Token).ConfigureAwait(false);
+        return await channel.AcceptStreamAsync(registry.Draining).ConfigureAwait(false);
     }
 
     private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)

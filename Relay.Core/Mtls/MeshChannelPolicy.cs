@@ -8,9 +8,13 @@ namespace Relay.Core.Mtls;
 /// <summary>
 /// Judges a later stream on an inbound relay/2 connection against the config current when it
 /// starts. The caller's identity was proven at the handshake, under the material of that time; if
-/// the material has changed since (a rotation, or a reload that changed or removed <c>tls</c>),
-/// the caller's certificate is checked again against today's bundle and trust domain, so a
-/// connection made under settings that would no longer admit it does not carry new streams.
+/// the trust it was judged by has changed since (a bundle rotation, a reload that changed the
+/// bundle or the trust domain, or removed <c>tls</c>), the caller's certificate is checked again
+/// against today's bundle and trust domain, so a connection made under settings that would no
+/// longer admit it does not carry new streams. A rotation of only this host's own leaf changes
+/// nothing the caller was judged by. The re-check sees only the caller's leaf (not intermediates
+/// it sent at the handshake): a caller whose chain needs them is refused once after a bundle
+/// change and reconnects with a full handshake.
 /// </summary>
 internal static class MeshChannelPolicy
 {
@@ -23,7 +27,7 @@ internal static class MeshChannelPolicy
             return CloseReason.TlsPeerCertificateInvalid;
         }
         var current = tls.Store.Current;
-        if (!ReferenceEquals(channel.Credentials, current))
+        if (channel.Credentials is not { } then || TrustChanged(then, current))
         {
             var verdict = tls.Validator.Validate(channel.Tls.RemoteCertificate, null, current, PeerRole.Client, port.Allow);
             if (!verdict.Accepted)
@@ -36,4 +40,9 @@ internal static class MeshChannelPolicy
         }
         return AuthorizationPolicy.Decide(port.Allow, channel.Facts.Peer).Allowed ? CloseReason.Completed : CloseReason.PolicyDenied;
     }
+
+    private static bool TrustChanged(Relay.Tls.Certificates.MeshCredentials then, Relay.Tls.Certificates.MeshCredentials now) =>
+        !ReferenceEquals(then, now)
+        && (!string.Equals(then.SpiffeId.TrustDomain, now.SpiffeId.TrustDomain, StringComparison.Ordinal)
+            || !string.Equals(then.TrustBundleFingerprint, now.TrustBundleFingerprint, StringComparison.Ordinal));
 }

@@ -14,8 +14,6 @@ namespace Relay.Core.Mtls;
 /// </summary>
 internal sealed class MeshTlsRuntime : IDisposable
 {
-    private CancellationTokenSource _generation = new();
-
     private MeshTlsRuntime(CredentialStore store, TlsSnapshot settings, MeshSnapshot mesh, TlsMetrics metrics)
     {
         Store = store;
@@ -41,13 +39,6 @@ internal sealed class MeshTlsRuntime : IDisposable
     /// <summary>Idle relay/2 connections to peer Relays, reused by later outbound connections.</summary>
     public MeshConnectionPool Pool { get; }
 
-    /// <summary>
-    /// Cancelled when the material new handshakes use changes (a rotation) or this instance is
-    /// retired by a reload: idle server-side relay/2 connections wait on it and close, so their
-    /// callers open new ones under the new material instead of reusing old sessions.
-    /// </summary>
-    public CancellationToken MaterialChanged => Volatile.Read(ref _generation).Token;
-
     /// <summary>Loads and validates the credentials (including mesh.identity against the certificate); errors when they are unusable.</summary>
     public static (MeshTlsRuntime? Runtime, IReadOnlyList<string> Errors) Open(TlsSnapshot settings, MeshSnapshot mesh, TlsMetrics metrics, ILogger logger)
     {
@@ -64,11 +55,10 @@ internal sealed class MeshTlsRuntime : IDisposable
     /// <summary>True when <paramref name="next"/> asks for exactly this material: same files, minimum version, trust domain and identity.</summary>
     public bool Serves(ConfigSnapshot next) => next.Tls == Settings && next.Mesh == Mesh;
 
-    private void OnRotated(MeshCredentials credentials)
-    {
-        Pool.Renew(credentials);
-        Interlocked.Exchange(ref _generation, new CancellationTokenSource()).Cancel();
-    }
+    // The caller side closes its idle connections itself (no race with its own app connections);
+    // the server side re-checks a caller on its next stream instead (MeshChannelPolicy), because a
+    // server closing idle connections races callers that are taking them at that instant.
+    private void OnRotated(MeshCredentials credentials) => Pool.Renew(credentials);
 
     /// <summary>Stops watching the files and closes idle pooled connections; live connections keep the credentials they hold.</summary>
     public void Dispose()
@@ -76,6 +66,5 @@ internal sealed class MeshTlsRuntime : IDisposable
         Store.Rotated -= OnRotated;
         Store.Dispose();
         Pool.Dispose();
-        Volatile.Read(ref _generation).Cancel();
     }
 }

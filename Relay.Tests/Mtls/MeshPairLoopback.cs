@@ -32,6 +32,9 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     /// <summary>A's mesh.yaml text, for tests that reload A with an edited copy.</summary>
     public required string YamlA { get; init; }
 
+    /// <summary>B's mesh.yaml text.</summary>
+    public required string YamlB { get; init; }
+
     /// <param name="serverIdentityExpected">What A's service lists as the server identity.</param>
     /// <param name="allowOnB">B's inbound allow list (YAML flow sequence) or null for no policy.</param>
     /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
@@ -55,11 +58,11 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
               app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}] }
             """);
         var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
-        var (logB, b, exporterB, _) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
+        var (logB, b, exporterB, yamlB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
             inbound:
               - { port: {{app.Port}}, forward_to: "127.0.0.1:{{app.Port}}", mtls: {{mtlsOnB}}{{allow}} }
             """, inboundB);
-        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir, YamlA = yamlA };
+        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir, YamlA = yamlA, YamlB = yamlB };
     }
 
     public async Task<Socket> ConnectToAAsync()

@@ -60,6 +60,29 @@ public sealed class MeshReloadLoopbackTests
         await pair.LogB.WaitForAccessLineAsync(l => l.Contains("reason=strict_mode_plaintext_refused"), Wait);
     }
 
+    [Fact]
+    public async Task Reload_OfTheServersBundleToANewCa_RefusesTheNextStreamOnAConnectionMadeUnderTheOldOne()
+    {
+        using var echo = new LoopbackEchoServer();
+        await using var pair = await MeshPairLoopback.StartAsync(echo.EndPoint);
+        Assert.Equal("one", await CallAsync(pair, "one"));
+        await pair.LogA.WaitForAccessLineAsync(l => l.EndsWith("tls_stream=1", StringComparison.Ordinal), Wait);
+
+        // B now trusts only a new CA (and presents a leaf from it); A's certificate is from the old one.
+        var ca2 = Path.Combine(pair.Directory, "ca2");
+        var b2 = Path.Combine(pair.Directory, "b2");
+        Assert.True(CertificateAuthority.InitRoot("mesh.test", ca2, 2).Succeeded);
+        Assert.True(CertificateAuthority.IssueLeaf(ca2, "spiffe://mesh.test/b", 1, b2).Succeeded);
+        var yamlB = pair.YamlB.Replace(Path.Combine(pair.Directory, "b") + "/", b2 + "/", StringComparison.Ordinal);
+        Assert.NotEqual(pair.YamlB, yamlB);
+        Assert.Empty(await pair.B.ApplyAsync(TestConfigs.Load(yamlB)));
+
+        // A reuses its pooled connection (B sees a second stream on it); B re-checks A against the new bundle and resets it.
+        Assert.Equal("", await CallAsync(pair, "two"));
+        await pair.LogB.WaitForAccessLineAsync(l => l.Contains("reason=tls_peer_certificate_invalid") && l.EndsWith("tls_stream=2", StringComparison.Ordinal), Wait);
+        await pair.LogA.WaitForAccessLineAsync(l => l.Contains("reason=upstream_reset") && l.EndsWith("tls_stream=2", StringComparison.Ordinal), Wait);
+    }
+
     private static async Task<string> CallAsync(MeshPairLoopback pair, string text)
     {
         try
