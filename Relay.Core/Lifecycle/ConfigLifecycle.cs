@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Config;
+using Relay.Core.Connections;
 using Relay.Core.Runtime;
 
 namespace Relay.Core.Lifecycle;

@@ -1,5 +1,5 @@
 using Relay.Core.Config;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 using Relay.Tls.Identity;
 using Relay.Tls.MeshTls;
 

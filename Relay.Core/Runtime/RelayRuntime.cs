@@ -6,6 +6,7 @@ using Relay.Core.Connections;
 using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
+using Relay.Core.Pipeline;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
@@ -216,7 +217,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     }
 
     /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
-    public void RecordReload(Lifecycle.ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
+    public void RecordReload(ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Relay.Core.Lifecycle;
+using Relay.Core.Runtime;
 using Relay.Tests.Support;
 
 namespace Relay.Tests.Lifecycle;

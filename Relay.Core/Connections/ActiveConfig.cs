@@ -1,7 +1,8 @@
+using Relay.Core.Config;
 using Relay.Core.Mtls;
 using Relay.Core.Upstreams;
 
-namespace Relay.Core.Config;
+namespace Relay.Core.Connections;
 
 /// <summary>
 /// A snapshot together with the runtime state built for it: the cluster states and, when the
