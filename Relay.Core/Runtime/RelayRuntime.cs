@@ -145,15 +145,16 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public (ActiveConfig? Prepared, IReadOnlyList<string> Errors) Prepare(ConfigSnapshot next)
     {
         var running = _config.Current;
-        if (running.Tls is { } kept && kept.Serves(next))
+        if (running.Tls is { } same && same.Serves(next))
         {
-            kept.Store.Reload();
-            return (ActiveConfig.Create(next, running, kept), []);
+            same.Store.Reload();
+            return (ActiveConfig.Create(next, running, same), []);
         }
         var (tls, errors) = OpenTls(next, _tlsMetrics, _tlsLogger);
         TrackExpiry();
+        var kept = running.Tls is null ? "the running config (no tls) stays" : "still serving the running TLS material";
         return errors.Count > 0
-            ? (null, [.. errors.Select(e => $"{next.SourcePath}: tls: {e}; still serving the running TLS material")])
+            ? (null, [.. errors.Select(e => $"{next.SourcePath}: tls: {e}; {kept}")])
             : (ActiveConfig.Create(next, running, tls), []);
     }
 
