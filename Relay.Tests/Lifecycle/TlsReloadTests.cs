@@ -123,6 +123,19 @@ public sealed class TlsReloadTests
     }
 
     [Fact]
+    public async Task Start_Daemon_IdentityNotMatchingTheCertificate_ExitsTwoAndBindsNothing()
+    {
+        await using var f = new TlsReloadFixture();
+        await File.WriteAllTextAsync(f.ConfigPath, f.Yaml(tls: "other"));
+
+        var code = await Relay.Daemon.Hosting.DaemonHost.RunAsync(f.ConfigPath, false, Serilog.Events.LogEventLevel.Information,
+            new ReloadOptions { StateDirectory = f.Dir("state"), FollowCaptureRules = false }, CancellationToken.None);
+
+        Assert.Equal(Relay.Daemon.Commands.ExitCodes.InvalidInput, code);
+        Assert.Equal("", await f.PlaintextAsync("nobody listens"));
+    }
+
+    [Fact]
     public async Task Reload_IdentityNotMatchingTheCertificate_IsRejected()
     {
         await using var f = new TlsReloadFixture();
