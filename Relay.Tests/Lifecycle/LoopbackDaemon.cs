@@ -33,22 +33,24 @@ internal sealed class LoopbackDaemon : IAsyncDisposable
 
     public static async Task<LoopbackDaemon> StartAsync(string configPath)
     {
-        var dll = await DaemonBinaries.RelayDllAsync();
+        // The shipped NativeAOT executable (DaemonBinaries: RELAY_BIN, or RELAY_ROOT_JIT=1 for relay.dll).
+        var binary = await DaemonBinaries.BinaryAsync();
         var state = Path.Combine(Path.GetDirectoryName(configPath)!, "state");
-        var info = new ProcessStartInfo("dotnet")
+        var argv = binary.Argv("run", "--config", configPath, "--state-dir", state, "--capture-rules", "off");
+        var info = new ProcessStartInfo(argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "run", "--config", configPath, "--state-dir", state, "--capture-rules", "off" })
+        foreach (var arg in argv.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("NOTIFY_SOCKET");
-        var daemon = new LoopbackDaemon(Process.Start(info) ?? throw new InvalidOperationException("cannot start dotnet"), configPath, state);
+        var daemon = new LoopbackDaemon(Process.Start(info) ?? throw new InvalidOperationException($"cannot start {argv[0]}"), configPath, state);
         daemon._output.Attach(daemon._process);
         daemon._process.BeginOutputReadLine();
         daemon._process.BeginErrorReadLine();
