@@ -11,9 +11,11 @@ namespace Relay.Core.Admin;
 /// <param name="Config">/config serialises this object (the running revision and config).</param>
 /// <param name="Clusters">/clusters; 404 when null or when it returns null.</param>
 /// <param name="Certs">/certs; 404 when null or when it returns null.</param>
+/// <param name="Json">Compile-time JSON metadata for every document the delegates return (NativeAOT has no reflection serializer).</param>
 internal sealed record AdminEndpoints(
     Func<bool> IsReady,
     PrometheusExporter Metrics,
     Func<object> Config,
     Func<object?>? Clusters = null,
-    Func<object?>? Certs = null);
+    Func<object?>? Certs = null,
+    System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver? Json = null);

@@ -16,14 +16,15 @@ internal static class AdminRoutes
 
     public static void Map(WebApplication app, AdminEndpoints endpoints)
     {
+        var json = AdminJson.Create(endpoints.Json);
         app.MapGet("/live", context => Text(context, StatusCodes.Status200OK, "live\n"));
         app.MapGet("/ready", context => endpoints.IsReady()
             ? Text(context, StatusCodes.Status200OK, "ready\n")
             : Text(context, StatusCodes.Status503ServiceUnavailable, "not ready\n"));
         app.MapGet("/metrics", context => Metrics(context, endpoints.Metrics));
-        app.MapGet("/config", context => JsonBody(context, endpoints.Config()));
-        app.MapGet("/clusters", context => JsonBody(context, endpoints.Clusters?.Invoke()));
-        app.MapGet("/certs", context => JsonBody(context, endpoints.Certs?.Invoke()));
+        app.MapGet("/config", context => JsonBody(context, endpoints.Config(), json));
+        app.MapGet("/clusters", context => JsonBody(context, endpoints.Clusters?.Invoke(), json));
+        app.MapGet("/certs", context => JsonBody(context, endpoints.Certs?.Invoke(), json));
     }
 
     private static Task Text(HttpContext context, int status, string body)
@@ -43,13 +44,13 @@ internal static class AdminRoutes
 
     // Serialised to bytes before any header is sent, so a provider or serialiser fault becomes
     // a clean 500 from Kestrel instead of a truncated 200.
-    private static Task JsonBody(HttpContext context, object? value)
+    private static Task JsonBody(HttpContext context, object? value, System.Text.Json.JsonSerializerOptions json)
     {
         if (value is null)
         {
             return Text(context, StatusCodes.Status404NotFound, "not available\n");
         }
-        var body = AdminJson.Serialize(value);
+        var body = AdminJson.Serialize(value, json);
         context.Response.ContentType = Json;
         context.Response.ContentLength = body.Length;
         return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Relay.Core.Runtime;
 
 namespace Relay.Core.Lifecycle;
 
@@ -36,7 +35,6 @@ internal static class LifecycleJson
             WriteIndented = true,
             TypeInfoResolver = LifecycleJsonContext.Default,
         };
-        options.Converters.Add(new JsonStringEnumConverter<ReloadOutcome>(JsonNamingPolicy.SnakeCaseLower));
         options.MakeReadOnly();
         return options;
     }

@@ -83,7 +83,8 @@ internal static partial class DaemonHost
         Metrics: exporter,
         Config: () => runtime.ConfigView,
         Clusters: () => runtime.ClustersView(),
-        Certs: () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null);
+        Certs: () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null,
+        Json: AdminViewsJsonContext.Default);
 
     private static PosixSignalRegistration Register(PosixSignal signal, Channel<PosixSignal> signals) =>
         PosixSignalRegistration.Create(signal, context =>

@@ -36,7 +36,8 @@ public sealed class AdminServerTests : IAsyncLifetime
                 LastReload = new ReloadReport("file", DateTimeOffset.UnixEpoch, ReloadOutcome.Rejected, null, "abc123", ["mesh.yaml:1:1: bad"], 1.5),
             },
             Certs: () => new CertificatesView("spiffe://corp.example/host/vm-a", "ab", "01", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, []),
-            Clusters: () => _clusters);
+            Clusters: () => _clusters,
+            Json: AdminViewsJsonContext.Default);
         _server = await AdminServer.StartAsync(AnyLoopbackPort, endpoints, null, CancellationToken.None);
     }
 

@@ -98,7 +98,7 @@ internal sealed class TlsReloadFixture : IAsyncDisposable
         await runtime.StartAsync();
         await runtime.StartAdminAsync(new AdminEndpoints(
             () => runtime.IsReady, Exporter, () => runtime.ConfigView, runtime.ClustersView,
-            () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null));
+            () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null, AdminViewsJsonContext.Default));
         Lifecycle = new ConfigLifecycle(ConfigPath, runtime, new ReloadOptions { StateDirectory = Dir("state") }, CaptureFollower.Disabled(),
             new RecordingNotifier(), _log.CreateLogger("test"));
         Lifecycle.Start(watch: false);
