@@ -157,10 +157,8 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
 
     private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, int[]? order, ConnectionRecord record)
     {
-        var started = Stopwatch.GetTimestamp();
-        var upstream = await target.ConnectAsync(order, CancellationToken.None).ConfigureAwait(false);
+        var upstream = await target.ConnectAsync(order, recorder, CancellationToken.None).ConfigureAwait(false);
         record.Endpoint = upstream.Endpoint;
-        recorder.UpstreamConnect(target.ServiceName ?? "passthrough", Stopwatch.GetElapsedTime(started), upstream.Socket is not null);
         return upstream;
     }
 
