@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Relay.Core.Capture;
 using Relay.Core.Config;
 using Relay.Core.Connections;
+using Relay.Core.Http;
 using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
@@ -18,6 +19,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ListenerSet _listeners;
     private readonly ActiveConfigHolder _config;
     private readonly ILogger _logger;
+    private readonly HttpServer _http;
 
     public RelayRuntime(
         ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory,
@@ -27,8 +29,10 @@ internal sealed class RelayRuntime : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("Relay");
         _config = new ActiveConfigHolder(ActiveConfig.Create(initial));
         Metrics = metrics;
-        var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics),
-            resolveDestination ?? OriginalDestinationReader.TryRead, tls, _logger);
+        var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
+        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), loggerFactory);
+        var handler = new ConnectionHandler(_config, Registry, recorder,
+            resolveDestination ?? OriginalDestinationReader.TryRead, tls, new HttpProxy(_http, tls), _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
     }
 
@@ -102,7 +106,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _listeners.DisposeAsync().ConfigureAwait(false);
         // Idle pooled mesh connections carry nothing: close them now so peers stop picking them.
         Tls?.Pool.Close();
+        // HTTP connections are told to finish (GOAWAY, Connection: close) while the registry waits.
+        using var httpDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        httpDeadline.CancelAfter(Current.Limits.DrainTimeout);
+        var http = _http.StopAsync(httpDeadline.Token);
         await Registry.DrainAsync(Current.Limits.DrainTimeout, cancellationToken).ConfigureAwait(false);
+        await http.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -110,6 +119,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _listeners.DisposeAsync().ConfigureAwait(false);
         await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
+        await _http.DisposeAsync().ConfigureAwait(false);
         Tls?.Dispose();
     }
 }

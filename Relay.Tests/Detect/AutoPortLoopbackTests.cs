@@ -64,19 +64,20 @@ public sealed class AutoPortLoopbackTests
     }
 
     [Fact]
-    public async Task HttpRequest_OnAutoService_IsDetectedAndRecorded()
+    public async Task HttpRequest_OnAutoService_TakesTheHttpPath()
     {
-        using var echo = new LoopbackEchoServer();
-        await using var relay = await StartAsync(echo.EndPoint.Port, "auto", out var listen);
+        await using var upstream = await Http.UpstreamApp.StartAsync();
+        await using var relay = await StartAsync(upstream.Port, "auto", out var listen);
 
         using var client = await ConnectAsync(listen);
-        var request = Encoding.ASCII.GetBytes("GET /orders HTTP/1.1\r\nHost: orders\r\n\r\n");
-        await SocketIo.SendAllAsync(client, request);
-        client.Shutdown(SocketShutdown.Send);
-        Assert.Equal(request, await SocketIo.ReadToEndAsync(client, Wait));
+        await SocketIo.SendAllAsync(client, "GET /proto HTTP/1.1\r\nHost: orders\r\nConnection: close\r\n\r\n"u8.ToArray());
+        var reply = Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client, Wait));
 
+        Assert.StartsWith("HTTP/1.1 200 ", reply);
+        Assert.Contains("HTTP/1.1 id=", reply);
         var line = await relay.Log.WaitForAccessLineAsync(_ => true, Wait);
-        Assert.Contains("detect=http1", line);
+        Assert.Contains("protocol=http1 detect=http1", line);
+        Assert.Equal(1, upstream.Requests);
     }
 
     private static Task<LoopbackRelay> StartAsync(int upstreamPort, string protocol, out int listen)
