@@ -111,6 +111,41 @@ public sealed class HttpPathLoopbackTests
         Assert.Equal((HttpStatusCode.BadGateway, "upstream_reset"), (response.StatusCode, response.Headers.GetValues("x-relay-error").Single()));
     }
 
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task UpstreamDyingAfterHeaders_IsAnErrorAtTheClient_NeverACleanShortBody(string version)
+    {
+        var http2 = version == "2.0";
+        await using var upstream = await UpstreamApp.StartAsync(http2 ? HttpProtocols.Http2 : HttpProtocols.Http1);
+        await using var relay = await StartRelayAsync($"127.0.0.1:{upstream.Port}", "http", out var listen);
+        using var client = Client(listen, Version.Parse(version));
+
+        using var response = await client.GetAsync("/abort", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStreamAsync();
+
+        // HTTP/2: RST_STREAM; HTTP/1.1: the connection is reset. Either way reading fails.
+        await Assert.ThrowsAnyAsync<IOException>(async () => await body.CopyToAsync(Stream.Null));
+        Assert.Contains("error=upstream_reset", await relay.Log.WaitForLineAsync(l => l.StartsWith("request ", StringComparison.Ordinal), Wait));
+    }
+
+    [Fact]
+    public async Task ExpectContinue_BodyFollowsTheInterimResponse()
+    {
+        await using var upstream = await UpstreamApp.StartAsync();
+        await using var relay = await StartRelayAsync($"127.0.0.1:{upstream.Port}", "http", out var listen);
+        using var client = Client(listen, HttpVersion.Version11);
+        client.DefaultRequestHeaders.ExpectContinue = true;
+        var body = new byte[100_000];
+        new Random(7).NextBytes(body);
+
+        using var response = await client.PostAsync("/echo", new ByteArrayContent(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task WebSocket_EchoesThroughTheUpgrade()
     {

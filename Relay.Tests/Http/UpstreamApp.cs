@@ -11,7 +11,7 @@ namespace Relay.Tests.Http;
 /// <summary>
 /// An HTTP app on 127.0.0.1 for the L7 tests (ASP.NET Core on Kestrel), serving HTTP/1.1 or h2c:
 /// /echo echoes the request body (streamed, so chunked when the request was), /hello answers
-/// 1 KiB, /proto answers the protocol it saw, /count answers how many requests reached it,
+/// 1 KiB, /proto answers the protocol it saw, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
 /// /ws echoes WebSocket messages. Every request is counted, so a test can compare what the
 /// upstream saw with what the client was told.
 /// </summary>
@@ -54,6 +54,17 @@ internal sealed class UpstreamApp : IAsyncDisposable
         {
             context.Response.ContentType = "application/octet-stream";
             await context.Request.Body.CopyToAsync(context.Response.Body);
+        });
+        app.MapGet("/abort", async context =>
+        {
+            // Headers and part of a 100 kB body, then the upstream dies.
+            context.Response.ContentLength = 100_000;
+            await context.Response.Body.WriteAsync(new byte[1_000]);
+            await context.Response.Body.FlushAsync();
+            // Let the headers and the first bytes reach Relay's client first: an RST arriving with
+            // them unread would discard them in the kernel and make this a before-headers failure.
+            await Task.Delay(300);
+            context.Abort();
         });
         app.MapGet("/hello", () => Results.Text(new string('x', 1024)));
         app.MapGet("/proto", (HttpContext c) => Results.Text($"{c.Request.Protocol} id={c.Request.Headers["x-request-id"]} host={c.Request.Host}"));
