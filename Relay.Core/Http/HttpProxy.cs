@@ -11,14 +11,14 @@ namespace Relay.Core.Http;
 /// what the earlier stages learned, wait until Kestrel is done with it, and return the
 /// connection's close reason. Requests are forwarded and recorded one by one inside.
 /// </summary>
-internal sealed class HttpProxy(HttpServer server, MeshTlsRuntime? tls)
+internal sealed class HttpProxy(HttpServer server)
 {
     /// <summary>
     /// Which targets the L7 path serves in this version: outbound calls to a service that Relay
     /// reaches without mesh TLS. HTTP to a mesh service (HTTP/2 between Relays) and inbound HTTP
     /// are not built yet and keep the L4 path.
     /// </summary>
-    public bool Serves(UpstreamTarget target) =>
+    public static bool Serves(UpstreamTarget target, MeshTlsRuntime? tls) =>
         target.Cluster is not null && target.InboundPort is null && !OutboundSecurity.Applies(target.Service, tls);
 
     public async Task<CloseReason> ServeAsync(
