@@ -8,11 +8,22 @@ internal static class YamlDocumentLoader
 {
     public static YamlNode? Load(string text, ConfigErrorSink errors)
     {
+        if (LineLengthCheck.FirstTooLong(text) is > 0 and var line)
+        {
+            errors.Add(new ConfigLocation(line, LineLengthCheck.MaxLineChars + 1, ""),
+                $"line is longer than {LineLengthCheck.MaxLineChars} characters; no mesh.yaml value is longer than {ConfigLimits.MaxScalarChars}");
+            return null;
+        }
         var filter = new DuplicateKeyFilter(new Parser(new StringReader(text)), errors);
         var stream = new YamlStream();
         try
         {
             stream.Load(filter);
+        }
+        catch (YamlLimitException e)
+        {
+            errors.Add(new ConfigLocation((int)e.Start.Line, (int)e.Start.Column, e.KeyPath), e.Message);
+            return null;
         }
         catch (YamlException e)
         {
