@@ -38,6 +38,14 @@ internal static class YamlDocumentLoader
             errors.Add(LastPosition(filter), "YAML syntax error: malformed flow collection ('[...]' or '{...}' not closed?)");
             return null;
         }
+        catch (ArgumentException e) when (e.ParamName == "parser")
+        {
+            // YamlDotNet 18.1's parser emits an event sequence its own node builder refuses on
+            // some malformed block mappings (" :  key: 1" inside a mapping; found by
+            // ConfigFuzzTests). Before, that escaped `relay validate` as an unhandled exception.
+            errors.Add(LastPosition(filter), "YAML syntax error: malformed mapping (a ':' with no key, or a key indented differently from its siblings?)");
+            return null;
+        }
         return SingleRoot(stream, errors);
     }
 
