@@ -236,10 +236,8 @@ internal sealed partial class ConnectionHandler(
 
     private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, int[]? order, ConnectionRecord record)
     {
-        var started = Stopwatch.GetTimestamp();
-        var upstream = await target.ConnectAsync(order, CancellationToken.None).ConfigureAwait(false);
+        var upstream = await target.ConnectAsync(order, recorder, CancellationToken.None).ConfigureAwait(false);
         record.Endpoint = upstream.Endpoint;
-        recorder.UpstreamConnect(target.ServiceName ?? "passthrough", Stopwatch.GetElapsedTime(started), upstream.Socket is not null);
         return upstream;
     }
 

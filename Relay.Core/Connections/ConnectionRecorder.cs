@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Observability;
+using Relay.Core.Upstreams;
 
 namespace Relay.Core.Connections;
 
 /// <summary>Emits the one access-log event and the metrics for a finished connection.</summary>
-internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics)
+internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics) : IConnectAttemptSink
 {
     public void Opened(Direction direction) => metrics.ConnectionOpened(direction);
 
-    public void UpstreamConnect(string service, TimeSpan elapsed, bool succeeded) => metrics.UpstreamConnect(service, elapsed, succeeded);
+    public void Attempted(string service, TimeSpan elapsed, bool succeeded) => metrics.UpstreamConnect(service, elapsed, succeeded);
 
     public void Closed(ConnectionRecord record)
     {
@@ -28,6 +29,7 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
             record.Reason.Label(),
             record.Tls?.Version ?? "-",
             record.Tls?.Cipher ?? "-",
+            record.Tls?.Alpn ?? "-",
             record.Tls?.Peer.ToString() ?? "-",
             record.Policy ?? "-",
             record.TlsDetail ?? "-",
@@ -35,8 +37,8 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
+        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} alpn={Alpn} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
     private static partial void LogAccess(ILogger logger, string direction, string client, string destination, string service,
         string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason,
-        string tlsVersion, string cipher, string peerIdentity, string policy, string tlsError, string tlsStream);
+        string tlsVersion, string cipher, string alpn, string peerIdentity, string policy, string tlsError, string tlsStream);
 }

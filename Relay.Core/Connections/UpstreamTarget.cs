@@ -29,8 +29,8 @@ internal sealed record UpstreamTarget(
         new($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
 
     /// <param name="order">The cluster's pick order when the caller already drew it (to look in the mesh pool first); null draws one.</param>
-    public Task<UpstreamConnectResult> ConnectAsync(int[]? order, CancellationToken cancellationToken) =>
+    public Task<UpstreamConnectResult> ConnectAsync(int[]? order, IConnectAttemptSink attempts, CancellationToken cancellationToken) =>
         Cluster is not null
-            ? UpstreamConnector.ConnectAsync(Cluster, order ?? Cluster.PickOrder(Environment.TickCount64), ConnectTimeout, cancellationToken)
-            : UpstreamConnector.ConnectAsync(Endpoint!.Value, ConnectTimeout, cancellationToken);
+            ? UpstreamConnector.ConnectAsync(Cluster, order ?? Cluster.PickOrder(Environment.TickCount64), ConnectTimeout, attempts, cancellationToken)
+            : UpstreamConnector.ConnectAsync(Endpoint!.Value, ServiceName ?? "passthrough", ConnectTimeout, attempts, cancellationToken);
 }

@@ -5,9 +5,14 @@ using Relay.Tls.Identity;
 namespace Relay.Core.Mtls;
 
 /// <summary>What the access log records about a mesh TLS session.</summary>
-internal sealed record TlsFacts(string Version, string Cipher, SpiffeId Peer)
+/// <remarks><see cref="Alpn"/> is the token the handshake settled on, not what was offered: a ClientHello
+/// offers relay/2 and relay/1, and only the negotiated one says which framing the bytes use.</remarks>
+internal sealed record TlsFacts(string Version, string Cipher, SpiffeId Peer, string Alpn)
 {
-    public static TlsFacts Of(SslStream stream, SpiffeId peer) => new(VersionLabel(stream.SslProtocol), stream.NegotiatedCipherSuite.ToString(), peer);
+    public static TlsFacts Of(SslStream stream, SpiffeId peer) =>
+        new(VersionLabel(stream.SslProtocol), stream.NegotiatedCipherSuite.ToString(), peer, AlpnLabel(stream.NegotiatedApplicationProtocol));
+
+    private static string AlpnLabel(SslApplicationProtocol negotiated) => negotiated.Protocol.IsEmpty ? "-" : negotiated.ToString();
 
     private static string VersionLabel(SslProtocols protocol) => protocol switch
     {

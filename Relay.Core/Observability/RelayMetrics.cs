@@ -37,9 +37,9 @@ internal sealed class RelayMetrics : IDisposable
         _bytes = Meter.CreateCounter<long>(MetricNames.Bytes, "By", "Bytes copied, by direction and flow (client_to_upstream, upstream_to_client).");
         _duration = Meter.CreateHistogram(MetricNames.ConnectionDuration, "s", "Connection lifetime from accept to close.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.ConnectionDuration });
-        _upstreamConnect = Meter.CreateHistogram(MetricNames.UpstreamConnect, "s", "Time to establish an upstream connection (successful attempts).",
+        _upstreamConnect = Meter.CreateHistogram(MetricNames.UpstreamConnect, "s", "Duration of each successful upstream connect attempt (failed attempts of a failover before it not included).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.UpstreamConnect });
-        _upstreamConnectFailures = Meter.CreateCounter<long>(MetricNames.UpstreamConnectFailures, "{attempt}", "Failed upstream connect attempts, by service.");
+        _upstreamConnectFailures = Meter.CreateCounter<long>(MetricNames.UpstreamConnectFailures, "{attempt}", "Failed upstream connect attempts, one per endpoint tried, by service.");
         _configReloads = Meter.CreateCounter<long>(MetricNames.ConfigReloads, "{reload}", "Configuration reload attempts, by result (success, failure).");
         Meter.CreateObservableGauge(MetricNames.ConfigRevision, _config.ObserveRevision, null, "The running configuration revision (value is always 1).");
         Meter.CreateObservableGauge(MetricNames.ConfigLastReloadSuccess, _config.ObserveLastSuccess, "s", "Unix time of the last successful configuration load.");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Relay.Core.Connections;
 using Relay.Core.Net;
@@ -6,17 +7,19 @@ namespace Relay.Core.Upstreams;
 
 /// <summary>
 /// Opens the TCP connection to an upstream. For a service, tries endpoints in the cluster's
-/// pick order, each within the connect timeout, and records each endpoint's health.
+/// pick order, each within the connect timeout, and records each endpoint's health and each
+/// attempt's outcome and duration (<see cref="IConnectAttemptSink"/>).
 /// </summary>
 internal static class UpstreamConnector
 {
-    public static async Task<UpstreamConnectResult> ConnectAsync(ClusterState cluster, int[] order, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<UpstreamConnectResult> ConnectAsync(
+        ClusterState cluster, int[] order, TimeSpan timeout, IConnectAttemptSink attempts, CancellationToken cancellationToken)
     {
         var lastFailure = CloseReason.NoHealthyEndpoint;
         foreach (var index in order)
         {
             var endpoint = cluster.Endpoints[index];
-            var attempt = await ConnectAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
+            var attempt = await ConnectAsync(endpoint, cluster.Service.Name, timeout, attempts, cancellationToken).ConfigureAwait(false);
             if (attempt.Socket is not null)
             {
                 cluster.HealthOf(index).RecordSuccess();
@@ -32,7 +35,16 @@ internal static class UpstreamConnector
         return UpstreamConnectResult.Failed(lastFailure, null);
     }
 
-    public static async Task<UpstreamConnectResult> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<UpstreamConnectResult> ConnectAsync(
+        NetEndpoint endpoint, string service, TimeSpan timeout, IConnectAttemptSink attempts, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await ConnectAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
+        attempts.Attempted(service, Stopwatch.GetElapsedTime(started), result.Socket is not null);
+        return result;
+    }
+
+    private static async Task<UpstreamConnectResult> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(endpoint.Family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -51,7 +51,9 @@ public sealed class MtlsTrafficTests
         var inbound = Assert.Single(linesB, l => l.Dst.EndsWith($":{MeshPort}", StringComparison.Ordinal));
         Assert.Equal(("completed", MtlsAccessLog.Tls13, idB), (outbound.Reason, outbound.Tls(), outbound.Peer()));
         Assert.Equal(("completed", MtlsAccessLog.Tls13, idA, "allow"), (inbound.Reason, inbound.Tls(), inbound.Peer(), inbound.Policy()));
+        // Both ends log what the handshake settled on; the capture above only proves what was offered.
+        Assert.Equal((MeshAlpn.FramedToken, MeshAlpn.FramedToken), (outbound.Alpn(), inbound.Alpn()));
         Assert.All(linesA.Concat(linesB).Where(l => l != outbound && l != inbound),
-            l => Assert.Equal((MtlsAccessLog.None, MtlsAccessLog.None), (l.Tls(), l.Peer())));
+            l => Assert.Equal((MtlsAccessLog.None, MtlsAccessLog.None, MtlsAccessLog.None), (l.Tls(), l.Peer(), l.Alpn())));
     }
 }

@@ -12,6 +12,9 @@ internal static class MtlsAccessLog
 
     public static string Tls(this AccessLogEntry line) => line.Field("tls");
 
+    /// <summary>The negotiated mesh ALPN token, not one merely offered in the ClientHello.</summary>
+    public static string Alpn(this AccessLogEntry line) => line.Field("alpn");
+
     public static string Peer(this AccessLogEntry line) => line.Field("peer");
 
     public static string Policy(this AccessLogEntry line) => line.Field("policy");
