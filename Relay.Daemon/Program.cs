@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Relay.Daemon.Commands;
+using Relay.Daemon.Hosting;
 
 // Run socket completions on the epoll thread instead of hopping to the thread pool: every copy
 // step is a short non-blocking read-then-write, so the hop was pure overhead (rps at 64

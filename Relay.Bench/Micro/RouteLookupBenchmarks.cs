@@ -3,7 +3,6 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Relay.Core.Config;
 using Relay.Core.Net;
-using Relay.Core.Routing;
 
 namespace Relay.Bench.Micro;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using Relay.Core.Routing;
 
 namespace Relay.Core.Config;
 

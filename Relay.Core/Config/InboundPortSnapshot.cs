@@ -13,11 +13,6 @@ public sealed record InboundPortSnapshot(
     ImmutableArray<SpiffeIdPattern>? Allow,
     TimeSpan IdleTimeout);
 
-public enum AppProtocol
-{
-    Tcp,
-}
-
 /// <summary>How an inbound port treats traffic that is not mesh mTLS.</summary>
 public enum MtlsMode
 {

@@ -1,5 +1,5 @@
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Config;
 

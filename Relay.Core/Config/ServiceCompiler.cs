@@ -12,5 +12,6 @@ internal static class ServiceCompiler
         service.MeshTls?.Value ?? ConfigDefaults.MeshTls,
         service.LoadBalancing?.Value ?? ConfigDefaults.DefaultLoadBalancing,
         service.Timeouts?.Connect?.Value ?? limits.ConnectTimeout,
-        service.Timeouts?.Idle?.Value ?? limits.IdleTimeout);
+        service.Timeouts?.Idle?.Value ?? limits.IdleTimeout,
+        service.Protocol?.Value ?? ConfigDefaults.Protocol);
 }

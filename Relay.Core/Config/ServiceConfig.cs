@@ -14,4 +14,5 @@ internal sealed record ServiceConfig(
     ConfigList<SpiffeId>? Identities,
     Located<bool>? MeshTls,
     Located<LoadBalancing>? LoadBalancing,
-    ServiceTimeoutsConfig? Timeouts);
+    ServiceTimeoutsConfig? Timeouts,
+    Located<AppProtocol>? Protocol = null);

@@ -15,7 +15,8 @@ public sealed record ServiceSnapshot(
     bool MeshTls,
     LoadBalancing LoadBalancing,
     TimeSpan ConnectTimeout,
-    TimeSpan IdleTimeout);
+    TimeSpan IdleTimeout,
+    AppProtocol Protocol = AppProtocol.Tcp);
 
 public enum LoadBalancing
 {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Relay.Core.Transport;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Connections;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Observability;
 using Relay.Core.Upstreams;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Connections;
 
@@ -34,6 +35,8 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
             record.BytesToClient,
             (long)duration.TotalMilliseconds,
             record.Reason.Label(),
+            record.Protocol.Label(),
+            record.Detected ?? "-",
             record.Tls?.Version ?? "-",
             record.Tls?.Cipher ?? "-",
             record.Tls?.Alpn ?? "-",
@@ -48,8 +51,8 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     private static partial void LogExhausted(ILogger logger, long suppressed);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} tls={TlsVersion} cipher={Cipher} alpn={Alpn} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
+        Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} protocol={Protocol} detect={Detect} tls={TlsVersion} cipher={Cipher} alpn={Alpn} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]
     private static partial void LogAccess(ILogger logger, string direction, string client, string destination, string service,
-        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason,
+        string endpoint, long bytesToUpstream, long bytesToClient, long durationMs, string reason, string protocol, string detect,
         string tlsVersion, string cipher, string alpn, string peerIdentity, string policy, string tlsError, string tlsStream);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Connections;
 

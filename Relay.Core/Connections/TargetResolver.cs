@@ -1,6 +1,7 @@
 using Relay.Core.Config;
 using Relay.Core.Net;
 using Relay.Core.Routing;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Connections;
 

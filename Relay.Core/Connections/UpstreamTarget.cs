@@ -16,6 +16,9 @@ internal sealed record UpstreamTarget(
     TimeSpan IdleTimeout,
     InboundPortSnapshot? InboundPort = null)
 {
+    /// <summary>What mesh.yaml says this target speaks: the inbound port's or the service's <c>protocol</c>; passthrough is TCP.</summary>
+    public AppProtocol Protocol => InboundPort?.Protocol ?? Service?.Protocol ?? AppProtocol.Tcp;
+
     /// <summary>The mesh service being called (outbound), which decides upstream TLS.</summary>
     public ServiceSnapshot? Service => Cluster?.Service;
 

@@ -1,17 +1,23 @@
 namespace Relay.Core.Detect;
 
-/// <summary>What an inbound connection speaks, judged from its first bytes.</summary>
+/// <summary>What a connection speaks, judged from its first bytes (the detection table in docs/detection.md).</summary>
 public enum DetectedProtocol
 {
-    /// <summary>Not enough bytes yet: peek again (bounded by a detection timeout the caller owns).</summary>
+    /// <summary>Not enough bytes yet: peek again (bounded by the byte budget and the detect timeout).</summary>
     NeedMore,
 
-    /// <summary>A TLS ClientHello offering the relay ALPN token: terminate mesh mTLS.</summary>
+    /// <summary>A TLS ClientHello offering a relay ALPN token: terminate mesh mTLS.</summary>
     MeshTls,
 
-    /// <summary>TLS, but not from a Relay (the app's own TLS): non-mesh traffic.</summary>
+    /// <summary>TLS, but not from a Relay (the app's own TLS): opaque to Relay.</summary>
     OtherTls,
 
-    /// <summary>Anything else: non-mesh plaintext.</summary>
-    Plaintext,
+    /// <summary>An HTTP/1.x request line (<c>METHOD SP target SP HTTP/1.d CRLF</c>).</summary>
+    Http1,
+
+    /// <summary>The HTTP/2 connection preface (RFC 9113 §3.4): h2c with prior knowledge.</summary>
+    Http2,
+
+    /// <summary>Anything else, or nothing: opaque TCP.</summary>
+    Unknown,
 }

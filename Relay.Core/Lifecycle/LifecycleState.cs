@@ -1,3 +1,5 @@
+using Relay.Core.Runtime;
+
 namespace Relay.Core.Lifecycle;
 
 /// <summary>

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Config;
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Listeners;
 

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Relay.Core.Connections;
 using Relay.Core.Net;
 using Relay.Core.Observability;
 

@@ -1,4 +1,4 @@
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Mtls;

@@ -1,5 +1,5 @@
 using System.Net.Security;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Mtls;

@@ -1,8 +1,8 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using Relay.Core.Config;
-using Relay.Core.Connections;
 using Relay.Core.Detect;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Mtls;
 
@@ -12,20 +12,19 @@ namespace Relay.Core.Mtls;
 /// </summary>
 internal static class InboundSecurity
 {
-    // Server-first protocols (SMTP, MySQL) never send first; in permissive mode Relay gives up
-    // waiting after 1 s and forwards as plaintext (Istio's protocol-detection timeout was 1 s).
-    // In strict mode a silent caller can only ever be refused, so the same bound applies.
-    private static readonly TimeSpan PeekTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>Whether the detect stage must run for this port's mesh decision: only when there is TLS to terminate.</summary>
+    public static bool NeedsDetection(MeshTlsRuntime? tls) => tls is not null;
 
-    public static async Task<SecuredStream> SecureAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime? tls, ConnectionRecord record)
+    /// <param name="detection">The detect stage's result: a silent caller (server-first) passes in
+    /// permissive mode as plaintext and is refused in strict mode, like any non-mesh caller.</param>
+    public static async Task<SecuredStream> SecureAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime? tls, Detection detection, ConnectionRecord record)
     {
         if (tls is null)
         {
             // No tls section: nothing to terminate, every inbound port is plaintext.
             return SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
         }
-        var detected = await ProtocolPeeker.PeekAsync(client, PeekTimeout).ConfigureAwait(false);
-        if (detected == DetectedProtocol.MeshTls)
+        if (detection.Protocol == DetectedProtocol.MeshTls)
         {
             return await TerminateAsync(client, port, tls, record).ConfigureAwait(false);
         }
@@ -57,7 +56,7 @@ internal static class InboundSecurity
             var channel = new MeshChannel(client, stream, facts);
             if (await channel.AcceptStreamAsync(deadline.Token).ConfigureAwait(false))
             {
-                return SecuredStream.Mesh(channel, facts);
+                return SecuredStream.Framed(channel, facts);
             }
             record.TlsDetail = "no_preface";
             await stream.DisposeAsync().ConfigureAwait(false);

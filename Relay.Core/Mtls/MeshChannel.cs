@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Relay.Core.Transport;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Mtls;
 

@@ -1,8 +1,8 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using Relay.Core.Config;
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Mtls;
 
@@ -38,7 +38,7 @@ internal static class OutboundSecurity
         if (Relay.Tls.MeshTls.MeshAlpn.IsFramed(stream.NegotiatedApplicationProtocol))
         {
             // relay/2: the caller opens each stream (and writes its preface) itself, pooled or fresh.
-            return SecuredStream.Mesh(new MeshChannel(upstream, stream, facts), facts);
+            return SecuredStream.Framed(new MeshChannel(upstream, stream, facts), facts);
         }
         try
         {

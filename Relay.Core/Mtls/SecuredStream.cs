@@ -1,16 +1,21 @@
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Mtls;
 
 /// <summary>
 /// The stream a connection side continues on after the security stage: the socket's own
 /// stream (plaintext) or a TLS stream over it, or the reason the connection must close.
+/// A relay/2 connection also names its <see cref="Channel"/>, so later stages read which kind
+/// of mesh connection they hold instead of testing the stream's type.
 /// </summary>
-internal readonly record struct SecuredStream(Stream? Stream, TlsFacts? Tls, CloseReason Failure)
+internal readonly record struct SecuredStream(Stream? Stream, TlsFacts? Tls, CloseReason Failure, MeshChannel? Channel = null)
 {
     public static SecuredStream Plain(Stream stream) => new(stream, null, CloseReason.Completed);
 
     public static SecuredStream Mesh(Stream stream, TlsFacts tls) => new(stream, tls, CloseReason.Completed);
+
+    /// <summary>relay/2: one mesh connection carrying app connections one after another.</summary>
+    public static SecuredStream Framed(MeshChannel channel, TlsFacts tls) => new(channel, tls, CloseReason.Completed, channel);
 
     public static SecuredStream Refused(CloseReason reason) => new(null, null, reason);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Observability;
 

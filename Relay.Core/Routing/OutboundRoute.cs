@@ -1,5 +1,5 @@
 using Relay.Core.Config;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Routing;
 

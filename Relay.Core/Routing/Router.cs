@@ -1,6 +1,6 @@
 using Relay.Core.Config;
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Routing;
 

@@ -5,6 +5,7 @@ using Relay.Core.Connections;
 using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
+using Relay.Core.Pipeline;
 
 namespace Relay.Core.Runtime;
 
@@ -92,7 +93,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public Task CloseListenersNotInAsync(ConfigSnapshot current) => _listeners.CloseExceptAsync(ListenerSet.Desired(current));
 
     /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
-    public void RecordReload(Lifecycle.ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
+    public void RecordReload(ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)

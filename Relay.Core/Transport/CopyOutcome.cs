@@ -1,4 +1,4 @@
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Transport;
 

@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Transport;
 

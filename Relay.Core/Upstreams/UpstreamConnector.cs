@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Upstreams;
 

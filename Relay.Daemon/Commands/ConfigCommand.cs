@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Relay.Core.Lifecycle;
+using Relay.Daemon.Hosting;
 
 namespace Relay.Daemon.Commands;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Relay.Daemon.Hosting;
 
 namespace Relay.Daemon.Commands;
 

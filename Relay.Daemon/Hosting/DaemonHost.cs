@@ -34,7 +34,7 @@ internal static partial class DaemonHost
         using var interrupt = Register(PosixSignal.SIGINT, signals);
         using var hangup = Register(PosixSignal.SIGHUP, signals);
 
-        using var metrics = new RelayMetrics(version: VersionCommand.Version);
+        using var metrics = new RelayMetrics(version: DaemonVersion.Value);
         using var exporter = new PrometheusExporter(metrics.Meter);
         metrics.ConfigLoaded(snapshot.Revision);
         if (DescriptorBudget.ProcessLimit() is { } nofile && DescriptorBudget.Check(snapshot.Limits, nofile, "RLIMIT_NOFILE") is { } fdWarning)

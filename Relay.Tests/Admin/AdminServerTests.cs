@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Relay.Core.Admin;
-using Relay.Core.Connections;
 using Relay.Core.Net;
 using Relay.Core.Observability;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Tests.Admin;
 

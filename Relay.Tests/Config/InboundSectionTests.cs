@@ -34,12 +34,31 @@ public sealed class InboundSectionTests
         AssertError(error, 6, 11, "inbound[2].port", "port 8080 is already declared at inbound[0].port");
     }
 
-    [Fact]
-    public void Load_HttpProtocol_OnlyTcpSupported()
+    [Theory]
+    [InlineData("http")]
+    [InlineData("http2")]
+    [InlineData("grpc")]
+    public void Load_HttpProtocols_RefusedUntilTheHttpPathExists(string protocol)
     {
-        var error = SingleError(MeshHeader + "inbound:\n  - port: 80\n    protocol: http\n");
+        var error = SingleError(MeshHeader + $"inbound:\n  - port: 80\n    protocol: {protocol}\n");
 
-        AssertError(error, 5, 15, "inbound[0].protocol", "only 'tcp' is supported in this version");
+        AssertError(error, 5, 15, "inbound[0].protocol", $"protocol '{protocol}' needs Relay's HTTP path");
+    }
+
+    [Fact]
+    public void Load_UnknownProtocol_ListsTheWords()
+    {
+        var error = SingleError(MeshHeader + "inbound:\n  - port: 80\n    protocol: udp\n");
+
+        AssertError(error, 5, 15, "inbound[0].protocol", "'udp' is not one of: tcp, http, http2, grpc, auto");
+    }
+
+    [Fact]
+    public void Load_AutoProtocol_Compiled()
+    {
+        var port = Valid(MeshHeader + "inbound:\n  - port: 80\n    protocol: auto\n").Inbound.Single();
+
+        Assert.Equal(AppProtocol.Auto, port.Protocol);
     }
 
     [Fact]

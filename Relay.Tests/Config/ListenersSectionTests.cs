@@ -1,6 +1,6 @@
 using System.Net;
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 using static Relay.Tests.Config.ConfigTestFiles;
 
 namespace Relay.Tests.Config;

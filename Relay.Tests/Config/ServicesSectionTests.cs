@@ -29,6 +29,22 @@ public sealed class ServicesSectionTests
     }
 
     [Fact]
+    public void Load_ServiceProtocol_DefaultsToTcp_AutoCompiled()
+    {
+        const string Service = "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    mesh_tls: false\n";
+        Assert.Equal(AppProtocol.Tcp, Valid(MeshHeader + Service).Services.Single().Protocol);
+        Assert.Equal(AppProtocol.Auto, Valid(MeshHeader + Service + "    protocol: auto\n").Services.Single().Protocol);
+    }
+
+    [Fact]
+    public void Load_ServiceProtocolHttp_RefusedAtItsValue()
+    {
+        var error = SingleError(MeshHeader + "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    mesh_tls: false\n    protocol: grpc\n");
+
+        AssertError(error, 8, 15, "services.orders.protocol", "protocol 'grpc' needs Relay's HTTP path");
+    }
+
+    [Fact]
     public void Load_EmptyEndpoints_Reported()
     {
         var error = SingleError(MeshHeader + "services:\n  orders:\n    port: 80\n    endpoints: []\n");

@@ -72,14 +72,14 @@ public sealed class ClientHelloPeekTests
     }
 
     [Theory]
-    [InlineData("GET / HTTP/1.1\r\nHost: x\r\n\r\n")]
-    [InlineData("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")]
-    [InlineData("SSH-2.0-OpenSSH_9.6\r\n")]
-    public void Parse_Plaintext_IsNotTls(string text)
+    [InlineData("GET / HTTP/1.1\r\nHost: x\r\n\r\n", DetectedProtocol.Http1)]
+    [InlineData("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", DetectedProtocol.Http2)]
+    [InlineData("SSH-2.0-OpenSSH_9.6\r\n", DetectedProtocol.Unknown)]
+    public void Parse_Plaintext_IsNotTls(string text, DetectedProtocol expected)
     {
         var bytes = System.Text.Encoding.ASCII.GetBytes(text);
         Assert.Equal(ClientHelloPeekStatus.NotTls, ClientHelloPeek.Parse(bytes).Status);
-        Assert.Equal(DetectedProtocol.Plaintext, ProtocolDetector.Detect(bytes));
+        Assert.Equal(expected, ProtocolDetector.Detect(bytes));
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using System.Net;
 using Relay.Core.Config;
 using Relay.Core.Iptables;
 using Relay.Core.Net;
-using Relay.Core.Routing;
 using Relay.Daemon.Commands;
 
 namespace Relay.Tests.Iptables;

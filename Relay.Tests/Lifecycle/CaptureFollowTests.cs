@@ -1,4 +1,5 @@
 using Relay.Core.Lifecycle;
+using Relay.Core.Runtime;
 
 namespace Relay.Tests.Lifecycle;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Relay.Core.Lifecycle;
+using Relay.Core.Runtime;
 using Relay.Tests.Config;
 
 namespace Relay.Tests.Lifecycle;

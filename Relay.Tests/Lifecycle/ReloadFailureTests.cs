@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Relay.Core.Lifecycle;
+using Relay.Core.Runtime;
 
 namespace Relay.Tests.Lifecycle;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Relay.Core.Connections;
 using Relay.Core.Listeners;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 using Relay.Tests.Support;
 
 namespace Relay.Tests.Listeners;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Relay.Core.Connections;
 using Relay.Core.Observability;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Tests.Observability;
 

@@ -1,5 +1,5 @@
-using Relay.Core.Connections;
 using Relay.Core.Observability;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Tests.Observability;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Relay.Core.Vocabulary;
 using Relay.Tests.Root.Infrastructure;
 
 namespace Relay.Tests.Root;

@@ -1,3 +1,4 @@
+using Relay.Core.Vocabulary;
 using Relay.Tests.Root.Infrastructure;
 
 namespace Relay.Tests.Root;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Relay.Core.Vocabulary;
 using Relay.Tests.Root.Infrastructure;
 using Relay.Tls.Certificates;
 using Relay.Tls.Identity;

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 using Relay.Tests.Support;
 
 namespace Relay.Tests.Transport;

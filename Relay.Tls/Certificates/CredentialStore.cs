@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Relay.Tls.MeshTls;
 
 namespace Relay.Tls.Certificates;
 
@@ -13,14 +12,14 @@ public sealed partial class CredentialStore : IDisposable
 {
     private readonly CredentialPaths paths;
     private readonly ILogger logger;
-    private readonly TlsMetrics? metrics;
+    private readonly ICredentialMetrics? metrics;
     private readonly TimeProvider time;
     private readonly Lock reloadLock = new();
     private MeshCredentials current;
     private string contentHash;
     private CredentialFileWatcher? watcher;
 
-    private CredentialStore(CredentialPaths paths, MeshCredentials initial, string contentHash, ILogger logger, TlsMetrics? metrics, TimeProvider time)
+    private CredentialStore(CredentialPaths paths, MeshCredentials initial, string contentHash, ILogger logger, ICredentialMetrics? metrics, TimeProvider time)
     {
         this.paths = paths;
         this.logger = logger;
@@ -39,7 +38,7 @@ public sealed partial class CredentialStore : IDisposable
 
     /// <summary>Loads the files once; the store exists only if they are valid (first load failing is fatal for the caller).</summary>
     public static (CredentialStore? Store, CredentialLoadResult Result) Open(
-        CredentialPaths paths, ILogger logger, TlsMetrics? metrics = null, TimeProvider? time = null)
+        CredentialPaths paths, ILogger logger, ICredentialMetrics? metrics = null, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         var hash = FileSetFingerprint.Content(paths.Files);

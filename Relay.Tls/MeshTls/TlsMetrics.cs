@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Relay.Tls.Certificates;
 
 namespace Relay.Tls.MeshTls;
 
@@ -8,7 +9,7 @@ namespace Relay.Tls.MeshTls;
 /// direction/result/reason, and the current leaf's expiry as a Unix timestamp (alert on
 /// <c>relay_tls_cert_expiry_timestamp_seconds - time() &lt; 86400</c>).
 /// </summary>
-public sealed class TlsMetrics : IDisposable
+public sealed class TlsMetrics : ICredentialMetrics, IDisposable
 {
     public const string MeterName = "Relay";
 

@@ -1,5 +1,5 @@
 using System.Security.Authentication;
-using Relay.Core.Connections;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Config.Reading;
 
@@ -26,6 +26,10 @@ internal static class ConfigWords
     public static readonly IReadOnlyDictionary<string, AppProtocol> Protocols = new Dictionary<string, AppProtocol>
     {
         ["tcp"] = AppProtocol.Tcp,
+        ["http"] = AppProtocol.Http,
+        ["http2"] = AppProtocol.Http2,
+        ["grpc"] = AppProtocol.Grpc,
+        ["auto"] = AppProtocol.Auto,
     };
 
     public static readonly IReadOnlyDictionary<string, SslProtocols> TlsVersions = new Dictionary<string, SslProtocols>

@@ -15,19 +15,9 @@ internal static class InboundSectionReader
         item.Location,
         item.Int("port", required: true),
         item.Scalar("forward_to", ScalarParsers.Text<NetEndpoint>(AddressParsers.Endpoint)),
-        item.Scalar("protocol", ScalarParsers.Text<AppProtocol>(Protocol)),
+        item.Scalar("protocol", ScalarParsers.OneOf(ConfigWords.Protocols)),
         item.Scalar("mtls", ScalarParsers.OneOf(ConfigWords.MtlsModes)),
         item.List("allow", ScalarParsers.Text<SpiffeIdPattern>(IdentityParsers.Pattern)),
         item.Scalar("idle_timeout", LimitsSectionReader.Duration));
 
-    private static bool Protocol(string text, out AppProtocol value, out string? error)
-    {
-        error = null;
-        if (ConfigWords.Protocols.TryGetValue(text, out value))
-        {
-            return true;
-        }
-        error = $"protocol '{text}' is not supported: only 'tcp' is supported in this version";
-        return false;
-    }
 }

@@ -9,7 +9,7 @@ namespace Relay.Core.Config.Reading;
 internal static class ServicesSectionReader
 {
     public static readonly string[] Keys =
-        ["port", "addresses", "endpoints", "identities", "mesh_tls", "load_balancing", "timeouts"];
+        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts"];
 
     private static readonly string[] TimeoutKeys = ["connect", "idle"];
 
@@ -39,7 +39,8 @@ internal static class ServicesSectionReader
         s.List("identities", ScalarParsers.Text<SpiffeId>(IdentityParsers.Id)),
         s.Bool("mesh_tls"),
         s.Scalar("load_balancing", ScalarParsers.OneOf(ConfigWords.LoadBalancers)),
-        ReadTimeouts(s.Mapping("timeouts", TimeoutKeys)));
+        ReadTimeouts(s.Mapping("timeouts", TimeoutKeys)),
+        s.Scalar("protocol", ScalarParsers.OneOf(ConfigWords.Protocols)));
 
     private static ServiceTimeoutsConfig? ReadTimeouts(MappingReader? t) => t is null
         ? null

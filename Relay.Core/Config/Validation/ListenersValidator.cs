@@ -1,6 +1,6 @@
 using System.Net;
-using Relay.Core.Connections;
 using Relay.Core.Net;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Config.Validation;
 

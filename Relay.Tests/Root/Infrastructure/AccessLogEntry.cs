@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Tests.Root.Infrastructure;
 

@@ -1,6 +1,6 @@
 using Relay.Core.Config;
 
-namespace Relay.Daemon.Commands;
+namespace Relay.Daemon.Hosting;
 
 /// <summary>Loads a config for a command, printing every error to stderr when it is invalid.</summary>
 internal static class ConfigFiles

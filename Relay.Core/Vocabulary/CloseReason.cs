@@ -1,4 +1,4 @@
-namespace Relay.Core.Connections;
+namespace Relay.Core.Vocabulary;
 
 /// <summary>
 /// Why a proxied connection ended. The numeric ranges group the side at fault: 0–9 normal,

@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Relay.Tls.Identity;
 
-namespace Relay.Core.Mtls;
+namespace Relay.Core.Vocabulary;
 
 /// <summary>What the access log records about a mesh TLS session.</summary>
 /// <remarks><see cref="Alpn"/> is the token the handshake settled on, not what was offered: a ClientHello

@@ -1,98 +1,28 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
-using Relay.Core.Capture;
-using Relay.Core.Config;
-using Relay.Core.Listeners;
+using Relay.Core.Connections;
 using Relay.Core.Mtls;
-using Relay.Core.Net;
-using Relay.Core.Routing;
 using Relay.Core.Transport;
 using Relay.Core.Upstreams;
+using Relay.Core.Vocabulary;
 using Relay.Tls.Identity;
 
-namespace Relay.Core.Connections;
+namespace Relay.Core.Proxy.Tcp;
 
 /// <summary>
-/// The data path for one accepted connection, one stage per line:
-/// admit → original destination → loop guard → resolve target → secure client (inbound mTLS)
-/// → connect (or reuse a pooled relay/2 connection) → secure upstream (outbound mTLS) → copy → record.
+/// The L4 path: connect (or reuse a pooled relay/2 connection) → secure upstream (outbound mTLS)
+/// → copy both ways. The client side arrives already secured: plaintext, or the terminated mesh
+/// stream (<see cref="SecuredStream"/>; a relay/2 <see cref="MeshChannel"/> carries many streams).
 /// </summary>
-internal sealed partial class ConnectionHandler(
-    ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
-    DestinationResolver resolveDestination, MeshTlsRuntime? tls, ILogger logger)
+internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder, MeshTlsRuntime? tls)
 {
-    public async Task HandleAsync(Socket client, ListenerSpec listener)
-    {
-        var direction = listener.Direction;
-        var active = config.Current;
-        var limits = active.Snapshot.Limits;
-        var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
-        recorder.Opened(direction);
-        var connection = registry.TryOpen(direction, client, limits.IdleTimeout, limits.MaxConnections);
-        try
-        {
-            record.Reason = connection is null
-                ? CloseReason.MaxConnectionsExceeded
-                : await ProxyAsync(client, listener, connection, active, record).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // A bug, not peer input: log it with the stack, keep serving everyone else.
-            LogInternalError(logger, ex, connection?.Id ?? 0);
-            record.Reason = CloseReason.InternalError;
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                registry.Close(connection);
-            }
-            CloseClient(client, record.Reason);
-            if (!record.Finished)
-            {
-                recorder.Closed(record);
-            }
-        }
-    }
-
-    private async Task<CloseReason> ProxyAsync(
-        Socket client, ListenerSpec listener, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
-    {
-        if (!TryGetDestination(client, listener, out var destination))
-        {
-            return CloseReason.OriginalDestinationUnavailable;
-        }
-        record.Destination = destination;
-        if (LoopGuard.IsLoop(destination, client.LocalEndPoint, active.Snapshot))
-        {
-            return CloseReason.LoopDetected;
-        }
-        var (target, refusal) = connection.Direction == Direction.Outbound
-            ? TargetResolver.Outbound(destination, active)
-            : TargetResolver.Inbound(destination, active);
-        if (target is null)
-        {
-            return refusal;
-        }
-        record.Service = target.ServiceName;
-        connection.IdleTimeout = target.IdleTimeout;
-        var clientSide = target.InboundPort is { } port
-            ? await InboundSecurity.SecureAsync(client, port, tls, record).ConfigureAwait(false)
-            : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
-        if (clientSide.Stream is null)
-        {
-            return clientSide.Failure;
-        }
-        if (clientSide.Stream is MeshChannel channel)
-        {
-            return await ServeChannelAsync(client, channel, destination, target, connection, active, record).ConfigureAwait(false);
-        }
-        return await ServeAsync(client, clientSide.Stream, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
-    }
+    public Task<CloseReason> ServeAsync(Socket client, SecuredStream clientSide, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record) =>
+        clientSide.Channel is { } channel
+            ? ServeChannelAsync(client, channel, target, connection, active, record)
+            : ServeOneAsync(client, clientSide.Stream!, target, connection, active.Snapshot.Limits.BufferSize, record);
 
     /// <summary>Forwards one stream from the client side; on failure the client end is reset.</summary>
-    private async Task<CloseReason> ServeAsync(
+    private async Task<CloseReason> ServeOneAsync(
         Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
     {
         await using var clientEnd = new ConnectionEnd(client, clientStream, bufferSize);
@@ -111,12 +41,13 @@ internal sealed partial class ConnectionHandler(
     /// policy current when it starts; a refusal resets the whole mesh connection, as relay/1 would.
     /// </summary>
     private async Task<CloseReason> ServeChannelAsync(
-        Socket client, MeshChannel channel, OriginalDestination destination, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
+        Socket client, MeshChannel channel, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
+        var destination = record.Destination!.Value;
         while (true)
         {
             record.MeshStream = channel.Streams;
-            var reason = await ServeAsync(client, channel, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+            var reason = await ServeOneAsync(client, channel, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
             if (reason != CloseReason.Completed || !channel.IsReusable)
             {
                 return reason;
@@ -199,7 +130,7 @@ internal sealed partial class ConnectionHandler(
                 upstream.Socket.Dispose();
                 return secured.Failure;
             }
-            if (secured.Stream is not MeshChannel fresh)
+            if (secured.Channel is not { } fresh)
             {
                 // relay/1 peer: one app connection for this TLS connection.
                 await using var legacyEnd = new ConnectionEnd(upstream.Socket, secured.Stream, bufferSize);
@@ -224,16 +155,6 @@ internal sealed partial class ConnectionHandler(
         return await CopyAsync(clientEnd, upstreamEnd, connection, record).ConfigureAwait(false);
     }
 
-    private bool TryGetDestination(Socket client, ListenerSpec listener, out OriginalDestination destination)
-    {
-        if (listener.FixedDestination is { } fixedTo)
-        {
-            destination = fixedTo;
-            return true;
-        }
-        return resolveDestination(client, out destination);
-    }
-
     private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, int[]? order, ConnectionRecord record)
     {
         var upstream = await target.ConnectAsync(order, recorder, CancellationToken.None).ConfigureAwait(false);
@@ -253,24 +174,4 @@ internal sealed partial class ConnectionHandler(
         record.BytesToClient = result.BytesToClient;
         return connection.AbortReason ?? result.Reason;
     }
-
-    /// <summary>Refusals and failures close with RST so the app sees an error, not an empty reply.</summary>
-    private static void CloseClient(Socket client, CloseReason reason)
-    {
-        try
-        {
-            if (reason != CloseReason.Completed)
-            {
-                client.LingerState = new LingerOption(true, 0);
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already closed by the copier or the peer.
-        }
-        client.Dispose();
-    }
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "connection {ConnectionId} failed with an internal error")]
-    private static partial void LogInternalError(ILogger logger, Exception exception, long connectionId);
 }

@@ -1,8 +1,7 @@
 using System.Net;
-using Relay.Core.Mtls;
 using Relay.Core.Net;
 
-namespace Relay.Core.Connections;
+namespace Relay.Core.Vocabulary;
 
 /// <summary>
 /// What the access log and the metrics say about one connection, filled in stage by stage
@@ -19,6 +18,12 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
     public long BytesToUpstream { get; set; }
     public long BytesToClient { get; set; }
     public CloseReason Reason { get; set; }
+
+    /// <summary>The protocol decision (tcp | http1 | http2).</summary>
+    public ProxyProtocol Protocol { get; set; }
+
+    /// <summary>What the detect stage saw (docs/detection.md), e.g. http1, timeout, skipped.</summary>
+    public string? Detected { get; set; }
 
     /// <summary>The mesh TLS session on the side Relay authenticated (client inbound, upstream outbound).</summary>
     public TlsFacts? Tls { get; set; }

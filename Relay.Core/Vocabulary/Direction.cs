@@ -1,4 +1,4 @@
-namespace Relay.Core.Connections;
+namespace Relay.Core.Vocabulary;
 
 /// <summary>Which listener accepted a connection.</summary>
 public enum Direction

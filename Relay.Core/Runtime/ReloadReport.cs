@@ -1,4 +1,4 @@
-namespace Relay.Core.Lifecycle;
+namespace Relay.Core.Runtime;
 
 /// <summary>How a reload attempt ended.</summary>
 public enum ReloadOutcome

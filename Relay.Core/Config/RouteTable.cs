@@ -1,8 +1,7 @@
 using System.Collections.Frozen;
-using Relay.Core.Config;
 using Relay.Core.Net;
 
-namespace Relay.Core.Routing;
+namespace Relay.Core.Config;
 
 /// <summary>
 /// Original destination → service. Built once per snapshot: a service is reachable at each of

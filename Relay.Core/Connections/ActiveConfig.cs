@@ -1,6 +1,7 @@
+using Relay.Core.Config;
 using Relay.Core.Upstreams;
 
-namespace Relay.Core.Config;
+namespace Relay.Core.Connections;
 
 /// <summary>A snapshot together with the runtime cluster state built for it.</summary>
 internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters)
