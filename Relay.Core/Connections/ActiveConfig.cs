@@ -1,13 +1,19 @@
 using Relay.Core.Config;
+using Relay.Core.Mtls;
 using Relay.Core.Upstreams;
 
 namespace Relay.Core.Connections;
 
-/// <summary>A snapshot together with the runtime cluster state built for it.</summary>
-internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters)
+/// <summary>
+/// A snapshot together with the runtime state built for it: the cluster states and, when the
+/// snapshot has a <c>tls</c> section, the mesh TLS material loaded and validated for exactly its
+/// <c>tls</c> and <c>mesh</c> settings. Swapped as one reference, so a connection that reads it
+/// once at accept sees config and TLS that belong together.
+/// </summary>
+internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters, MeshTlsRuntime? Tls = null)
 {
-    public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null) =>
-        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters));
+    public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null, MeshTlsRuntime? tls = null) =>
+        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters), tls);
 }
 
 /// <summary>
@@ -20,7 +26,6 @@ internal sealed class ActiveConfigHolder(ActiveConfig initial)
 
     public ActiveConfig Current => Volatile.Read(ref _current);
 
-    /// <summary>Installs a new snapshot, carrying unchanged clusters over; returns the previous config.</summary>
-    public ActiveConfig Swap(ConfigSnapshot snapshot) =>
-        Interlocked.Exchange(ref _current, ActiveConfig.Create(snapshot, Current));
+    /// <summary>Installs a prepared config; returns the previous one.</summary>
+    public ActiveConfig Swap(ActiveConfig next) => Interlocked.Exchange(ref _current, next);
 }

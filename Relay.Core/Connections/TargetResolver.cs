@@ -14,7 +14,7 @@ internal static class TargetResolver
         var route = Router.Route(destination, config);
         return route.Kind switch
         {
-            OutboundRouteKind.Service => (UpstreamTarget.ForCluster(active.Clusters[route.Service!]), CloseReason.Completed),
+            OutboundRouteKind.Service => (UpstreamTarget.ForCluster(route.Service!, active.Clusters[route.Service!]), CloseReason.Completed),
             OutboundRouteKind.Passthrough => (UpstreamTarget.ForEndpoint(null, destination.Endpoint,
                 config.Limits.ConnectTimeout, config.Limits.IdleTimeout), CloseReason.Completed),
             _ => (null, route.Refusal),

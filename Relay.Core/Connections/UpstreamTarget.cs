@@ -19,11 +19,15 @@ internal sealed record UpstreamTarget(
     /// <summary>What mesh.yaml says this target speaks: the inbound port's or the service's <c>protocol</c>; passthrough is TCP.</summary>
     public AppProtocol Protocol => InboundPort?.Protocol ?? Service?.Protocol ?? AppProtocol.Tcp;
 
-    /// <summary>The mesh service being called (outbound), which decides upstream TLS.</summary>
-    public ServiceSnapshot? Service => Cluster?.Service;
+    /// <summary>
+    /// The mesh service being called (outbound), which decides upstream TLS: always the definition
+    /// of the snapshot the connection runs under, never the one its cluster state was first built
+    /// for (a reload that changes only identities, mesh_tls or timeouts keeps the cluster's state).
+    /// </summary>
+    public ServiceSnapshot? Service { get; private init; }
 
-    public static UpstreamTarget ForCluster(ClusterState cluster) =>
-        new(cluster.Service.Name, cluster, null, cluster.Service.ConnectTimeout, cluster.Service.IdleTimeout);
+    public static UpstreamTarget ForCluster(ServiceSnapshot service, ClusterState cluster) =>
+        new(service.Name, cluster, null, service.ConnectTimeout, service.IdleTimeout) { Service = service };
 
     public static UpstreamTarget ForEndpoint(string? name, NetEndpoint endpoint, TimeSpan connectTimeout, TimeSpan idleTimeout) =>
         new(name, null, endpoint, connectTimeout, idleTimeout);

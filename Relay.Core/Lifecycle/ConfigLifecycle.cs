@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Config;
+using Relay.Core.Connections;
 using Relay.Core.Runtime;
 
 namespace Relay.Core.Lifecycle;
 
 /// <summary>
 /// The reload path (DESIGN.md §3): trigger (file watcher, SIGHUP) → load → validate → compile →
-/// apply in order (open listeners, narrow capture, swap, widen capture, close listeners) → report
+/// prepare (load and validate new TLS material) → apply in order (open listeners and the admin
+/// address, narrow capture, swap, widen capture, close listeners, retire old TLS material) → report
 /// (log, metric, sd_notify, state file, history, GET /config). One reload at a time; anything that
 /// fails leaves the last good snapshot, its listeners and its rules in force.
 /// </summary>
@@ -99,6 +101,8 @@ internal sealed partial class ConfigLifecycle : IDisposable
         }
         if (next.Revision == running.Revision)
         {
+            // SIGHUP also asks for the TLS files to be read again (docs/tls.md, Rotation).
+            _runtime.Tls?.Store.Reload();
             return Outcome(trigger, ReloadOutcome.Unchanged, next.Revision, [], elapsed);
         }
         var plan = _capture.Plan(running, next);
@@ -106,13 +110,24 @@ internal sealed partial class ConfigLifecycle : IDisposable
         {
             return Outcome(trigger, ReloadOutcome.Rejected, next.Revision, [.. plan.Errors.Select(e => $"{ConfigPath}: {e}")], elapsed);
         }
-        var errors = await ApplyAsync(running, next, plan).ConfigureAwait(false);
+        // TLS material is loaded and validated before anything changes: unusable files reject the whole reload.
+        var (prepared, tlsErrors) = _runtime.Prepare(next);
+        if (prepared is null)
+        {
+            return Outcome(trigger, ReloadOutcome.Rejected, next.Revision, tlsErrors, elapsed);
+        }
+        var errors = await ApplyAsync(_runtime.ActiveConfig, prepared, plan).ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            _runtime.Discard(prepared);
+        }
         return Outcome(trigger, errors.Count == 0 ? ReloadOutcome.Applied : ReloadOutcome.Failed, next.Revision, errors, elapsed);
     }
 
     /// <summary>Every step is undone if a later one fails; the returned errors are empty on success.</summary>
-    private async Task<IReadOnlyList<string>> ApplyAsync(ConfigSnapshot running, ConfigSnapshot next, CapturePlan plan)
+    private async Task<IReadOnlyList<string>> ApplyAsync(ActiveConfig running, ActiveConfig prepared, CapturePlan plan)
     {
+        var next = prepared.Snapshot;
         try
         {
             await _runtime.OpenListenersAsync(next).ConfigureAwait(false);
@@ -124,15 +139,16 @@ internal sealed partial class ConfigLifecycle : IDisposable
         var previousRules = _capture.Installed;
         if (plan.BeforeSwap is { } narrowed && _capture.Apply(narrowed) is { Succeeded: false } narrowFailed)
         {
-            return await UndoAsync(running, previousRules, [.. narrowFailed.Errors]).ConfigureAwait(false);
+            return await UndoAsync(running.Snapshot, previousRules, [.. narrowFailed.Errors]).ConfigureAwait(false);
         }
-        _runtime.Swap(next);
+        _runtime.Swap(prepared);
         if (plan.AfterSwap is { } widened && _capture.Apply(widened) is { Succeeded: false } widenFailed)
         {
             _runtime.Swap(running);
-            return await UndoAsync(running, previousRules, [.. widenFailed.Errors]).ConfigureAwait(false);
+            return await UndoAsync(running.Snapshot, previousRules, [.. widenFailed.Errors]).ConfigureAwait(false);
         }
         await _runtime.CloseListenersNotInAsync(next).ConfigureAwait(false);
+        _runtime.Retire(running);
         return [];
     }
 

@@ -9,11 +9,12 @@ namespace Relay.Core.Listeners;
 
 /// <summary>
 /// The listening sockets a snapshot asks for. Reconciling against a new snapshot keeps the
-/// sockets whose address is unchanged, so a reload never refuses a connection.
+/// sockets whose address is unchanged (<see cref="ListenerSpec.BySocket"/>), so a reload never
+/// refuses a connection, even one that changes where an explicit listener leads.
 /// </summary>
 internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handle, ILogger logger) : IAsyncDisposable
 {
-    private readonly Dictionary<ListenerSpec, TcpListenerLoop> _open = new();
+    private readonly Dictionary<ListenerSpec, TcpListenerLoop> _open = new(ListenerSpec.BySocket);
 
     public IReadOnlyCollection<ListenerSpec> Open => _open.Keys;
 
@@ -35,7 +36,7 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
     /// <summary>Opens what is new first, then closes what is gone; throws if a new bind fails.</summary>
     public async Task ReconcileAsync(IEnumerable<ListenerSpec> desired)
     {
-        var wanted = desired.ToHashSet();
+        var wanted = desired.ToHashSet(ListenerSpec.BySocket);
         await OpenAsync(wanted).ConfigureAwait(false);
         await CloseExceptAsync(wanted).ConfigureAwait(false);
     }
@@ -49,7 +50,7 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
         var opened = new List<ListenerSpec>();
         try
         {
-            foreach (var spec in desired.Distinct().Where(s => !_open.ContainsKey(s)).ToList())
+            foreach (var spec in desired.Distinct(ListenerSpec.BySocket).Where(s => !_open.ContainsKey(s)).ToList())
             {
                 var listener = TcpListenerLoop.Bind(spec, handle, logger);
                 _open[spec] = listener;
@@ -68,7 +69,7 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
     /// <summary>Closes every open listener not wanted (stops accepting; live connections carry on).</summary>
     public Task CloseExceptAsync(IEnumerable<ListenerSpec> desired)
     {
-        var wanted = desired.ToHashSet();
+        var wanted = desired.ToHashSet(ListenerSpec.BySocket);
         return CloseAsync(_open.Keys.Where(s => !wanted.Contains(s)).ToList());
     }
 

@@ -44,7 +44,8 @@ internal static class InboundSecurity
     {
         var stream = new SslStream(new NetworkStream(client, ownsSocket: false), leaveInnerStreamOpen: false);
         using var deadline = new CancellationTokenSource(HandshakeConclusion.Timeout);
-        var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, tls.Store.Current, port.Allow, deadline.Token).ConfigureAwait(false);
+        var credentials = tls.Store.Current;
+        var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, credentials, port.Allow, deadline.Token).ConfigureAwait(false);
         record.Policy = PolicyLabel(port, result);
         if (await HandshakeConclusion.RecordAsync(stream, result, record).ConfigureAwait(false) is not { } facts)
         {
@@ -53,7 +54,7 @@ internal static class InboundSecurity
         if (Relay.Tls.MeshTls.MeshAlpn.IsFramed(stream.NegotiatedApplicationProtocol))
         {
             // relay/2: the first stream's preface plays relay/1's part; later ones arrive on the channel.
-            var channel = new MeshChannel(client, stream, facts);
+            var channel = new MeshChannel(client, stream, facts) { Credentials = credentials };
             if (await channel.AcceptStreamAsync(deadline.Token).ConfigureAwait(false))
             {
                 return SecuredStream.Framed(channel, facts);

@@ -44,6 +44,9 @@ internal sealed class MeshChannel : Stream, ICarriedStream
 
     public Socket Socket { get; }
 
+    /// <summary>This side's material when the session was authenticated (our leaf, the bundle the peer was checked against).</summary>
+    public Relay.Tls.Certificates.MeshCredentials? Credentials { get; init; }
+
     public SslStream Tls { get; }
 
     /// <summary>The session's version, cipher and verified peer, recorded on every stream it carries.</summary>

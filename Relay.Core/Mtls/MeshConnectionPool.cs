@@ -1,13 +1,18 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
 using Relay.Core.Net;
+using Relay.Tls.Certificates;
 using Relay.Tls.Identity;
 
 namespace Relay.Core.Mtls;
 
-/// <summary>Idle relay/2 connections are shared only between calls to the same endpoint expecting the same identities.</summary>
+/// <summary>
+/// Idle relay/2 connections are shared only between calls to the same endpoint expecting the same
+/// identities, made with the credentials new handshakes use now.
+/// </summary>
 /// <param name="Identities">The service's list; ImmutableArray compares by reference, so a reload that rebuilds the service starts a new key and the old connections age out.</param>
-internal readonly record struct MeshPoolKey(NetEndpoint Endpoint, ImmutableArray<SpiffeId> Identities);
+/// <param name="Credentials">The material the connection was authenticated with (and the bundle its peer was checked against); compared by reference.</param>
+internal readonly record struct MeshPoolKey(NetEndpoint Endpoint, ImmutableArray<SpiffeId> Identities, MeshCredentials Credentials);
 
 /// <summary>
 /// Caller-side pool of idle relay/2 connections (Linkerd and Istio's HBONE keep mesh connections
@@ -36,8 +41,14 @@ internal sealed class MeshConnectionPool : IDisposable
     private readonly PeriodicTimer _sweep = new(SweepInterval);
     private readonly Task _sweeper;
     private bool _closed;
+    private MeshCredentials _credentials;
 
-    public MeshConnectionPool() => _sweeper = SweepAsync();
+    /// <param name="credentials">The material new handshakes use; only connections made with it are kept.</param>
+    public MeshConnectionPool(MeshCredentials credentials)
+    {
+        _credentials = credentials;
+        _sweeper = SweepAsync();
+    }
 
     /// <summary>The newest live idle connection for the key, or null. Stale ones found on the way are closed.</summary>
     public MeshChannel? TryTake(MeshPoolKey key)
@@ -61,13 +72,13 @@ internal sealed class MeshConnectionPool : IDisposable
         }
     }
 
-    /// <summary>Keeps a connection whose last stream ended cleanly, unless the pool is closed or full.</summary>
+    /// <summary>Keeps a connection whose last stream ended cleanly, unless the pool is closed or full, or it was made with credentials no longer in use.</summary>
     public void Return(MeshPoolKey key, MeshChannel channel)
     {
         channel.MarkIdle();
         lock (_idle)
         {
-            if (!_closed)
+            if (!_closed && ReferenceEquals(key.Credentials, _credentials))
             {
                 if (!_idle.TryGetValue(key, out var stack))
                 {
@@ -81,6 +92,24 @@ internal sealed class MeshConnectionPool : IDisposable
             }
         }
         channel.Dispose();
+    }
+
+    /// <summary>
+    /// After a rotation: closes every idle connection (they were authenticated with the old
+    /// material, and their peers checked against the old bundle) and from now on keeps only
+    /// connections made with <paramref name="credentials"/>. Connections carrying a stream finish
+    /// on the old material and are closed instead of returned.
+    /// </summary>
+    public void Renew(MeshCredentials credentials)
+    {
+        List<MeshChannel> closing;
+        lock (_idle)
+        {
+            _credentials = credentials;
+            closing = [.. _idle.Values.SelectMany(s => s)];
+            _idle.Clear();
+        }
+        closing.ForEach(c => c.Dispose());
     }
 
     /// <summary>Drain: close every idle connection and keep none from now on.</summary>

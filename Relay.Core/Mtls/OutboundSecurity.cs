@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Relay.Core.Config;
 using Relay.Core.Net;
 using Relay.Core.Vocabulary;
+using Relay.Tls.Certificates;
 
 namespace Relay.Core.Mtls;
 
@@ -25,12 +26,13 @@ internal static class OutboundSecurity
 
     public static bool Applies(ServiceSnapshot? service, MeshTlsRuntime? tls) => tls is not null && service is { MeshTls: true };
 
-    public static async Task<SecuredStream> SecureAsync(Socket upstream, NetEndpoint endpoint, ServiceSnapshot service, MeshTlsRuntime tls, ConnectionRecord record)
+    public static async Task<SecuredStream> SecureAsync(
+        Socket upstream, NetEndpoint endpoint, ServiceSnapshot service, MeshTlsRuntime tls, MeshCredentials credentials, ConnectionRecord record)
     {
         var stream = new SslStream(new NetworkStream(upstream, ownsSocket: false), leaveInnerStreamOpen: false);
         using var deadline = new CancellationTokenSource(HandshakeConclusion.Timeout);
         var result = await tls.Handshaker.AuthenticateAsClientAsync(
-            stream, tls.Store.Current, SessionKey(endpoint), service.Identities, deadline.Token).ConfigureAwait(false);
+            stream, credentials, SessionKey(endpoint), service.Identities, deadline.Token).ConfigureAwait(false);
         if (await HandshakeConclusion.RecordAsync(stream, result, record).ConfigureAwait(false) is not { } facts)
         {
             return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Outbound));
@@ -38,7 +40,7 @@ internal static class OutboundSecurity
         if (Relay.Tls.MeshTls.MeshAlpn.IsFramed(stream.NegotiatedApplicationProtocol))
         {
             // relay/2: the caller opens each stream (and writes its preface) itself, pooled or fresh.
-            return SecuredStream.Framed(new MeshChannel(upstream, stream, facts), facts);
+            return SecuredStream.Framed(new MeshChannel(upstream, stream, facts) { Credentials = credentials }, facts);
         }
         try
         {

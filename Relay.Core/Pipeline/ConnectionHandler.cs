@@ -22,14 +22,17 @@ namespace Relay.Core.Pipeline;
 /// </summary>
 internal sealed partial class ConnectionHandler(
     ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
-    DestinationResolver resolveDestination, MeshTlsRuntime? tls, ILogger logger)
+    DestinationResolver resolveDestination, ILogger logger)
 {
-    private readonly TcpProxy _tcp = new(config, registry, recorder, tls);
+    private readonly TcpProxy _tcp = new(config, registry, recorder);
 
-    public async Task HandleAsync(Socket client, ListenerSpec listener)
+    public async Task HandleAsync(Socket client, ListenerSpec accepted)
     {
-        var direction = listener.Direction;
+        // Config and its TLS material, read once together: this connection runs under both to the end.
         var active = config.Current;
+        // An explicit listener leads wherever the config this connection runs under says.
+        var listener = accepted.Under(active.Snapshot);
+        var direction = listener.Direction;
         var limits = active.Snapshot.Limits;
         var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
         recorder.Opened(direction);
@@ -81,10 +84,10 @@ internal sealed partial class ConnectionHandler(
         }
         record.Service = target.ServiceName;
         connection.IdleTimeout = target.IdleTimeout;
-        var detection = await DetectAsync(client, target).ConfigureAwait(false);
+        var detection = await DetectAsync(client, target, active.Tls).ConfigureAwait(false);
         record.Detected = detection.Label;
         var clientSide = target.InboundPort is { } port
-            ? await InboundSecurity.SecureAsync(client, port, tls, detection, record).ConfigureAwait(false)
+            ? await InboundSecurity.SecureAsync(client, port, active.Tls, detection, record).ConfigureAwait(false)
             : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
         if (clientSide.Stream is null)
         {
@@ -98,7 +101,7 @@ internal sealed partial class ConnectionHandler(
     }
 
     /// <summary>The detect stage runs when the port or service is not <c>tcp</c>, or inbound mTLS needs to see a ClientHello.</summary>
-    private Task<Detection> DetectAsync(Socket client, UpstreamTarget target)
+    private static Task<Detection> DetectAsync(Socket client, UpstreamTarget target, MeshTlsRuntime? tls)
     {
         var needed = ProtocolDecision.NeedsDetection(target.Protocol)
             || (target.InboundPort is not null && InboundSecurity.NeedsDetection(tls));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Relay.Core.Admin;
 using Relay.Core.Capture;
 using Relay.Core.Config;
 using Relay.Core.Connections;
@@ -6,38 +7,64 @@ using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Pipeline;
+using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
 
 /// <summary>
-/// Everything a running Relay owns: the active config, the listeners, the live connections.
-/// The daemon and the loopback tests drive the same object: start, reload, drain.
+/// Everything a running Relay owns: the active config (snapshot, clusters and mesh TLS material,
+/// swapped as one), the listeners, the admin server, the live connections. The daemon and the
+/// loopback tests drive the same object: start, reload, drain.
 /// </summary>
 internal sealed class RelayRuntime : IAsyncDisposable
 {
     private readonly ListenerSet _listeners;
     private readonly ActiveConfigHolder _config;
     private readonly ILogger _logger;
+    private readonly ILogger _tlsLogger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TlsMetrics _tlsMetrics;
+    private AdminListener? _admin;
 
-    public RelayRuntime(
-        ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory,
-        DestinationResolver? resolveDestination = null, MeshTlsRuntime? tls = null)
+    private RelayRuntime(ActiveConfig initial, RelayMetrics metrics, TlsMetrics tlsMetrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination)
     {
-        Tls = tls;
         _logger = loggerFactory.CreateLogger("Relay");
-        _config = new ActiveConfigHolder(ActiveConfig.Create(initial));
+        _tlsLogger = loggerFactory.CreateLogger("Relay.Tls");
+        _loggerFactory = loggerFactory;
+        _tlsMetrics = tlsMetrics;
+        _config = new ActiveConfigHolder(initial);
+        // The gauge follows whatever material the running config holds, across rotations and reloads.
+        TrackExpiry();
         Metrics = metrics;
         var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics),
-            resolveDestination ?? OriginalDestinationReader.TryRead, tls, _logger);
+            resolveDestination ?? OriginalDestinationReader.TryRead, _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
+    }
+
+    /// <summary>
+    /// A runtime for <paramref name="initial"/>, its TLS material loaded and validated; or, when the
+    /// material is unusable (a missing file, a key that does not fit, a certificate that is not
+    /// mesh.identity), no runtime and every problem found.
+    /// </summary>
+    public static (RelayRuntime? Runtime, IReadOnlyList<string> Errors) Create(
+        ConfigSnapshot initial, RelayMetrics metrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination = null)
+    {
+        var tlsMetrics = new TlsMetrics(metrics.Meter);
+        var (tls, errors) = OpenTls(initial, tlsMetrics, loggerFactory.CreateLogger("Relay.Tls"));
+        if (errors.Count > 0)
+        {
+            tlsMetrics.Dispose();
+            return (null, errors);
+        }
+        return (new RelayRuntime(ActiveConfig.Create(initial, tls: tls), metrics, tlsMetrics, loggerFactory, resolveDestination), []);
     }
 
     public ConnectionRegistry Registry { get; } = new();
 
     public RelayMetrics Metrics { get; }
 
-    /// <summary>Mesh TLS credentials and handshaker; null when the config has no tls section.</summary>
-    public MeshTlsRuntime? Tls { get; }
+    /// <summary>The running config's mesh TLS; null while the running config has no tls section.</summary>
+    public MeshTlsRuntime? Tls => _config.Current.Tls;
 
     public ConfigSnapshot Current => _config.Current.Snapshot;
 
@@ -46,6 +73,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public bool IsReady { get; private set; }
 
     public RunningConfigView ConfigView { get; private set; } = null!;
+
+    /// <summary>The proxy listeners open now.</summary>
+    public IReadOnlyCollection<ListenerSpec> OpenListeners => _listeners.Open;
+
+    /// <summary>The admin addresses bound now (empty until <see cref="StartAdminAsync"/>).</summary>
+    public IReadOnlyCollection<Net.NetEndpoint> AdminAddresses => _admin?.Addresses ?? [];
 
     /// <summary>GET /clusters: each service's endpoints and their passive health.</summary>
     public object ClustersView() => _config.Current.Clusters.All.Select(cluster => new
@@ -67,30 +100,122 @@ internal sealed class RelayRuntime : IAsyncDisposable
         IsReady = true;
     }
 
-    /// <summary>Swaps in a validated snapshot: new connections use it, live ones keep theirs.</summary>
-    public async Task ApplyAsync(ConfigSnapshot next)
+    /// <summary>Serves the admin endpoints at the running config's admin.address, and from then on wherever reloads move it.</summary>
+    /// <exception cref="AdminBindException">The address could not be bound.</exception>
+    public async Task StartAdminAsync(AdminEndpoints endpoints, CancellationToken cancellationToken = default)
     {
-        await OpenListenersAsync(next).ConfigureAwait(false);
-        Swap(next);
-        await CloseListenersNotInAsync(next).ConfigureAwait(false);
+        _admin = new AdminListener(endpoints, _loggerFactory);
+        await _admin.OpenAsync(Current.Admin.Address, cancellationToken).ConfigureAwait(false);
     }
 
-    // The three phases of ApplyAsync, for a caller (Lifecycle.ConfigLifecycle) that changes capture
-    // rules between them: open before the swap, close only after traffic no longer lands there.
+    /// <summary>Swaps in a validated snapshot (no capture rules to follow): new connections use it, live ones keep theirs.</summary>
+    /// <returns>The TLS errors that rejected it; empty when it was applied.</returns>
+    public async Task<IReadOnlyList<string>> ApplyAsync(ConfigSnapshot next)
+    {
+        var (prepared, errors) = Prepare(next);
+        if (prepared is null)
+        {
+            return errors;
+        }
+        try
+        {
+            await OpenListenersAsync(next).ConfigureAwait(false);
+        }
+        catch
+        {
+            Discard(prepared);
+            throw;
+        }
+        var previous = Swap(prepared);
+        await CloseListenersNotInAsync(next).ConfigureAwait(false);
+        Retire(previous);
+        return [];
+    }
 
-    /// <summary>Binds the listeners <paramref name="next"/> adds; on a bind failure closes them again and throws.</summary>
-    public Task OpenListenersAsync(ConfigSnapshot next) => _listeners.OpenAsync(ListenerSet.Desired(next));
+    // The phases of ApplyAsync, for a caller (Lifecycle.ConfigLifecycle) that changes capture
+    // rules between them: prepare (TLS) and open before the swap, close and retire only after
+    // traffic no longer lands there.
 
-    /// <summary>Installs <paramref name="next"/> for new connections; returns the snapshot it replaced.</summary>
-    public ConfigSnapshot Swap(ConfigSnapshot next)
+    /// <summary>
+    /// Builds what <paramref name="next"/> runs with, before anything changes: its clusters, and its
+    /// mesh TLS, either the running material (same tls and mesh settings; its files are re-read as
+    /// a SIGHUP asks) or new material loaded and validated now. Errors when that material is unusable;
+    /// then nothing was changed.
+    /// </summary>
+    public (ActiveConfig? Prepared, IReadOnlyList<string> Errors) Prepare(ConfigSnapshot next)
+    {
+        var running = _config.Current;
+        if (running.Tls is { } same && same.Serves(next))
+        {
+            same.Store.Reload();
+            return (ActiveConfig.Create(next, running, same), []);
+        }
+        var (tls, errors) = OpenTls(next, _tlsMetrics, _tlsLogger);
+        TrackExpiry();
+        var kept = running.Tls is null ? "the running config (no tls) stays" : "still serving the running TLS material";
+        return errors.Count > 0
+            ? (null, [.. errors.Select(e => $"{next.SourcePath}: tls: {e}; {kept}")])
+            : (ActiveConfig.Create(next, running, tls), []);
+    }
+
+    /// <summary>Drops a prepared config that was never swapped in (or was swapped out again by an undo).</summary>
+    public void Discard(ActiveConfig prepared)
+    {
+        if (prepared.Tls is { } tls && !ReferenceEquals(tls, _config.Current.Tls))
+        {
+            tls.Dispose();
+        }
+    }
+
+    /// <summary>Binds the listeners (and the admin address) <paramref name="next"/> adds; on a bind failure closes them again and throws.</summary>
+    public async Task OpenListenersAsync(ConfigSnapshot next)
+    {
+        await _listeners.OpenAsync(ListenerSet.Desired(next)).ConfigureAwait(false);
+        if (_admin is null)
+        {
+            return;
+        }
+        try
+        {
+            await _admin.OpenAsync(next.Admin.Address).ConfigureAwait(false);
+        }
+        catch (AdminBindException)
+        {
+            await _listeners.CloseExceptAsync(ListenerSet.Desired(Current)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Installs <paramref name="next"/> for new connections; returns the config it replaced.</summary>
+    public ActiveConfig Swap(ActiveConfig next)
     {
         var previous = _config.Swap(next);
-        ConfigView = RunningConfigView.Of(next, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
-        return previous.Snapshot;
+        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
+        return previous;
     }
 
-    /// <summary>Stops accepting on listeners <paramref name="current"/> does not ask for.</summary>
-    public Task CloseListenersNotInAsync(ConfigSnapshot current) => _listeners.CloseExceptAsync(ListenerSet.Desired(current));
+    /// <summary>Stops accepting on listeners (and the admin address) <paramref name="current"/> does not ask for.</summary>
+    public async Task CloseListenersNotInAsync(ConfigSnapshot current)
+    {
+        await _listeners.CloseExceptAsync(ListenerSet.Desired(current)).ConfigureAwait(false);
+        if (_admin is not null)
+        {
+            await _admin.CloseExceptAsync(current.Admin.Address).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a swap: retires the replaced config's TLS material when the new config does not use it
+    /// (stops watching its files, closes its idle pooled connections and idle server-side relay/2
+    /// connections). Live connections keep the credentials they hold and finish on them.
+    /// </summary>
+    public void Retire(ActiveConfig previous)
+    {
+        if (previous.Tls is { } tls && !ReferenceEquals(tls, _config.Current.Tls))
+        {
+            tls.Dispose();
+        }
+    }
 
     /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
     public void RecordReload(ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
@@ -108,8 +233,19 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _listeners.DisposeAsync().ConfigureAwait(false);
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync().ConfigureAwait(false);
+        }
         await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
         Tls?.Dispose();
+        _tlsMetrics.Dispose();
     }
+
+    private static (MeshTlsRuntime? Tls, IReadOnlyList<string> Errors) OpenTls(ConfigSnapshot snapshot, TlsMetrics metrics, ILogger logger) =>
+        snapshot.Tls is { } settings ? MeshTlsRuntime.Open(settings, snapshot.Mesh, metrics, logger) : (null, []);
+
+    // CredentialStore points the gauge at each store it opens; the running config's is the one that counts.
+    private void TrackExpiry() => _tlsMetrics.TrackExpiry(() => _config?.Current.Tls?.Store.Current.NotAfter);
 }

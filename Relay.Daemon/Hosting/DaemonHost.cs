@@ -41,10 +41,8 @@ internal static partial class DaemonHost
         {
             LogDescriptorBudget(logger, fdWarning);
         }
-        var (tls, tlsErrors) = snapshot.Tls is { } tlsSettings
-            ? MeshTlsRuntime.Open(tlsSettings, snapshot.Mesh.TrustDomain, metrics.Meter, loggerFactory.CreateLogger("Relay.Tls"))
-            : (null, []);
-        if (tlsErrors.Count > 0)
+        var (created, tlsErrors) = RelayRuntime.Create(snapshot, metrics, loggerFactory);
+        if (created is not { } relay)
         {
             foreach (var error in tlsErrors)
             {
@@ -52,19 +50,18 @@ internal static partial class DaemonHost
             }
             return ExitCodes.InvalidInput;
         }
-        await using var runtime = new RelayRuntime(snapshot, metrics, loggerFactory, tls: tls);
-        AdminServer admin;
+        await using var runtime = relay;
         try
         {
             await runtime.StartAsync().ConfigureAwait(false);
-            admin = await AdminServer.StartAsync(snapshot.Admin.Address, AdminEndpointsFor(runtime, exporter), loggerFactory, cancellationToken).ConfigureAwait(false);
+            // The runtime owns the admin server from here: a reload that moves admin.address moves it.
+            await runtime.StartAdminAsync(AdminEndpointsFor(runtime, exporter), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or IOException)
         {
             LogBindFailed(logger, ex.Message);
             return ExitCodes.Failure;
         }
-        await using var adminLifetime = admin;
         if (DescriptorBudget.ProcessLimit() is { } fileLimit)
         {
             // Counted once everything is bound and the runtime has its threads and files open.

@@ -70,11 +70,13 @@ internal sealed class LifecycleFixture : IAsyncDisposable
         var snapshot = ConfigLoader.LoadFile(ConfigPath);
         Assert.True(snapshot.IsValid, string.Join("\n", snapshot.Errors));
         var destination = new OriginalDestination(NetEndpoint.From(VirtualService));
-        _runtime = new RelayRuntime(snapshot.Snapshot!, _metrics, _log.CreateFactory(), (Socket _, out OriginalDestination d) =>
+        var (created, errors) = RelayRuntime.Create(snapshot.Snapshot!, _metrics, _log.CreateFactory(), (Socket _, out OriginalDestination d) =>
         {
             d = destination;
             return true;
         });
+        Assert.True(created is not null, string.Join("\n", errors));
+        _runtime = created;
         await _runtime.StartAsync();
         var capture = followCapture ? CaptureFollower.Following(_runtime.Current, RecordRules, _ => 0) : CaptureFollower.Disabled();
         var options = new ReloadOptions { StateDirectory = StateDirectory, HistoryLimit = historyLimit };

@@ -52,6 +52,34 @@ public sealed class ExplicitListenerLoopbackTests
         Assert.Contains("reason=completed", line);
     }
 
+    [Fact]
+    public async Task Reload_KeepingTheAddressButChangingWhereItLeads_AppliesToNewConnections_OnTheSameSocket()
+    {
+        using var first = new LoopbackEchoServer();
+        using var second = new LoopbackEchoServer();
+        var ports = FreePorts.Distinct(2);
+        var (listen, inboundPort) = (ports[0], ports[1]);
+        string Yaml(string listener) =>
+            $"services:\n  one: {{ port: 80, endpoints: [\"127.0.0.1:{first.EndPoint.Port}\"], mesh_tls: false }}\n"
+            + $"  two: {{ port: 81, endpoints: [\"127.0.0.1:{second.EndPoint.Port}\"], mesh_tls: false }}\n"
+            + $"inbound:\n  - {{ port: {inboundPort}, forward_to: \"127.0.0.1:{first.EndPoint.Port}\", mtls: permissive }}\n"
+            + $"listeners:\n  - {{ address: \"127.0.0.1:{listen}\", {listener} }}\n";
+        await using var relay = await StartAsync(Yaml("direction: outbound, service: one"));
+        Assert.Equal("to one", await EchoAsync(listen, "to one"));
+        var socketBefore = Assert.Single(relay.Runtime.OpenListeners, l => l.Address.Port == listen);
+
+        Assert.Empty(await relay.Runtime.ApplyAsync(relay.Reconfigure(Yaml("direction: outbound, service: two"))));
+        Assert.Equal("to two", await EchoAsync(listen, "to two"));
+        Assert.Empty(await relay.Runtime.ApplyAsync(relay.Reconfigure(Yaml($"direction: inbound, inbound_port: {inboundPort}"))));
+        Assert.Equal("inbound now", await EchoAsync(listen, "inbound now"));
+
+        Assert.Equal(socketBefore.Address, Assert.Single(relay.Runtime.OpenListeners, l => l.Address.Port == listen).Address);
+        var lines = relay.Log.AccessLines.ToList();
+        Assert.Contains(lines, l => l.Contains("service=one") && l.Contains($"endpoint=127.0.0.1:{first.EndPoint.Port}"));
+        Assert.Contains(lines, l => l.Contains("service=two") && l.Contains($"endpoint=127.0.0.1:{second.EndPoint.Port}"));
+        Assert.Contains(lines, l => l.Contains("direction=inbound") && l.Contains($"dst=127.0.0.1:{inboundPort}"));
+    }
+
     private static async Task<string> EchoAsync(int port, string text)
     {
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

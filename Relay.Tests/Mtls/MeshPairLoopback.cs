@@ -29,6 +29,12 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     public required int OutboundPortA { get; init; }
     public required string Directory { get; init; }
 
+    /// <summary>A's mesh.yaml text, for tests that reload A with an edited copy.</summary>
+    public required string YamlA { get; init; }
+
+    /// <summary>B's mesh.yaml text.</summary>
+    public required string YamlB { get; init; }
+
     /// <param name="serverIdentityExpected">What A's service lists as the server identity.</param>
     /// <param name="allowOnB">B's inbound allow list (YAML flow sequence) or null for no policy.</param>
     /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
@@ -47,16 +53,16 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
             tap.Target = new IPEndPoint(IPAddress.Loopback, inboundB);
             toB = tap.Port;
         }
-        var (logA, a, _) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, toB), $$"""
+        var (logA, a, _, yamlA) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, toB), $$"""
             services:
               app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}] }
             """);
         var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
-        var (logB, b, exporterB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
+        var (logB, b, exporterB, yamlB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
             inbound:
               - { port: {{app.Port}}, forward_to: "127.0.0.1:{{app.Port}}", mtls: {{mtlsOnB}}{{allow}} }
             """, inboundB);
-        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir };
+        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir, YamlA = yamlA, YamlB = yamlB };
     }
 
     public async Task<Socket> ConnectToAAsync()
@@ -66,31 +72,31 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
         return socket;
     }
 
-    private static async Task<(CapturingLoggerProvider, RelayRuntime, PrometheusExporter)> StartRelayAsync(
+    private static async Task<(CapturingLoggerProvider, RelayRuntime, PrometheusExporter, string)> StartRelayAsync(
         string dir, string name, int outboundPort, NetEndpoint destination, string sections, int? inboundPort = null)
     {
         var host = Path.Combine(dir, name);
-        var config = TestConfigs.Load($$"""
+        var yaml = $$"""
             mesh: { trust_domain: {{TrustDomain}}, identity: "spiffe://mesh.test/{{name}}" }
             tls: { cert: {{host}}/cert.pem, key: {{host}}/key.pem, trust_bundle: {{host}}/bundle.pem }
             capture: { outbound_port: {{outboundPort}}, inbound_port: {{inboundPort ?? FreePorts.Next()}}, ipv6: false }
             admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
             {{sections}}
-            """);
+            """;
+        var config = TestConfigs.Load(yaml);
         var log = new CapturingLoggerProvider();
         var metrics = new RelayMetrics();
         var exporter = new PrometheusExporter(metrics.Meter);
         var loggers = log.CreateFactory();
-        var (tls, errors) = MeshTlsRuntime.Open(config.Tls!, TrustDomain, metrics.Meter, loggers.CreateLogger("tls"));
-        Assert.True(tls is not null, string.Join("; ", errors));
         var fixedDestination = new OriginalDestination(destination);
-        var runtime = new RelayRuntime(config, metrics, loggers, (Socket _, out OriginalDestination d) =>
+        var (runtime, errors) = RelayRuntime.Create(config, metrics, loggers, (Socket _, out OriginalDestination d) =>
         {
             d = fixedDestination;
             return true;
-        }, tls);
+        });
+        Assert.True(runtime is not null, string.Join("; ", errors));
         await runtime.StartAsync();
-        return (log, runtime, exporter);
+        return (log, runtime, exporter, yaml);
     }
 
     public async ValueTask DisposeAsync()

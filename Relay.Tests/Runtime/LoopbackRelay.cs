@@ -13,8 +13,9 @@ namespace Relay.Tests.Runtime;
 /// </summary>
 internal sealed class LoopbackRelay : IAsyncDisposable
 {
-    private LoopbackRelay(RelayRuntime runtime, CapturingLoggerProvider log, RelayMetrics metrics, PrometheusExporter exporter, int outboundPort)
+    private LoopbackRelay(RelayRuntime runtime, CapturingLoggerProvider log, RelayMetrics metrics, PrometheusExporter exporter, int outboundPort, string header)
     {
+        _header = header;
         Runtime = runtime;
         Log = log;
         Metrics = metrics;
@@ -22,7 +23,12 @@ internal sealed class LoopbackRelay : IAsyncDisposable
         OutboundPort = outboundPort;
     }
 
+    private readonly string _header;
+
     public RelayRuntime Runtime { get; }
+
+    /// <summary>The same mesh/capture/admin header (so the same ports) with other <paramref name="sections"/>, compiled for a reload.</summary>
+    public Relay.Core.Config.ConfigSnapshot Reconfigure(string sections) => TestConfigs.Load(_header + sections);
 
     public CapturingLoggerProvider Log { get; }
 
@@ -40,22 +46,24 @@ internal sealed class LoopbackRelay : IAsyncDisposable
     public static async Task<LoopbackRelay> StartAsync(string sections, OriginalDestination? destination)
     {
         var outbound = FreePorts.Next();
-        var config = TestConfigs.Load($$"""
+        var header = $$"""
             mesh: { trust_domain: mesh.test }
             capture: { outbound_port: {{outbound}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
             admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
 
-            """ + sections);
+            """;
+        var config = TestConfigs.Load(header + sections);
         var log = new CapturingLoggerProvider();
         var metrics = new RelayMetrics();
         var exporter = new PrometheusExporter(metrics.Meter);
-        var runtime = new RelayRuntime(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
+        var (created, errors) = RelayRuntime.Create(config, metrics, log.CreateFactory(), (Socket _, out OriginalDestination d) =>
         {
             d = destination ?? default;
             return destination is not null;
         });
+        var runtime = created ?? throw new InvalidOperationException(string.Join("; ", errors));
         await runtime.StartAsync();
-        return new LoopbackRelay(runtime, log, metrics, exporter, outbound);
+        return new LoopbackRelay(runtime, log, metrics, exporter, outbound, header);
     }
 
     public async Task<Socket> ConnectAsync()

@@ -12,4 +12,27 @@ internal static class FreePorts
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
+
+    /// <summary>
+    /// <paramref name="count"/> different ports: all are bound at once before any is released, so the
+    /// kernel cannot hand the same ephemeral port out twice (consecutive <see cref="Next"/> calls can).
+    /// </summary>
+    public static int[] Distinct(int count)
+    {
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
 }

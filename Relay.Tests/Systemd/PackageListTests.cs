@@ -62,13 +62,39 @@ public sealed partial class PackageListTests
         foreach (var file in files)
         {
             var text = File.ReadAllText(file);
-            // In C# only string literals can name a program to run; in shell every word can.
-            var spans = file.EndsWith(".cs", StringComparison.Ordinal) ? StringLiteral().Matches(text).Select(m => m.Groups[1].Value) : [text];
-            foreach (var word in spans.SelectMany(span => Word().Matches(span).Select(m => m.Value)))
+            // In shell every word can name a program. In C# a program is named by a string literal that
+            // is the name itself ("shellcheck"), or a command line's first word ("ip netns ..."), or the
+            // word after "exec" ("ip netns exec NS iptables-save"); other words of a literal are prose
+            // ("setns failed: errno 1" named moreutils' errno once).
+            var words = file.EndsWith(".cs", StringComparison.Ordinal)
+                ? StringLiteral().Matches(text).SelectMany(m => CommandWords(m.Groups[1].Value)).Where(w => Word().Match(w).Value == w)
+                : Word().Matches(text).Select(m => m.Value);
+            foreach (var word in words)
             {
                 if (seen.Add(word))
                 {
                     yield return (word, Path.GetRelativePath(RepoFiles.Root, file));
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> CommandWords(string literal)
+    {
+        var tokens = literal.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (tokens.Length > 0)
+        {
+            yield return tokens[0];
+        }
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            if (tokens[i] == "exec")
+            {
+                // "exec NS tool" (ip netns exec) or "exec tool".
+                yield return tokens[i + 1];
+                if (i + 2 < tokens.Length)
+                {
+                    yield return tokens[i + 2];
                 }
             }
         }

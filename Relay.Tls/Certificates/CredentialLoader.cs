@@ -7,15 +7,21 @@ namespace Relay.Tls.Certificates;
 /// Loads this host's certificate chain, private key and trust bundle from PEM files and checks,
 /// before anything may use them: the key fits the leaf, the leaf is inside its validity window,
 /// is not a CA, may be used for both client and server auth, carries exactly one SPIFFE ID in
-/// our trust domain, and chains to the bundle (and only the bundle).
+/// our trust domain (and, when one is configured, is exactly <c>mesh.identity</c>), and chains to
+/// the bundle (and only the bundle).
 /// </summary>
 public static class CredentialLoader
 {
     public static CredentialLoadResult Load(string certPath, string keyPath, string bundlePath, string trustDomain) =>
         Load(certPath, keyPath, bundlePath, trustDomain, TimeProvider.System);
 
-    public static CredentialLoadResult Load(string certPath, string keyPath, string bundlePath, string trustDomain, TimeProvider time)
+    public static CredentialLoadResult Load(string certPath, string keyPath, string bundlePath, string trustDomain, TimeProvider time) =>
+        Load(new CredentialPaths(certPath, keyPath, bundlePath, trustDomain), time);
+
+    /// <summary>Loads <paramref name="paths"/>; a certificate whose SPIFFE ID is not <see cref="CredentialPaths.ExpectedIdentity"/> (when set) is an error.</summary>
+    public static CredentialLoadResult Load(CredentialPaths paths, TimeProvider time)
     {
+        var (certPath, keyPath, bundlePath, trustDomain) = (paths.CertPath, paths.KeyPath, paths.BundlePath, paths.TrustDomain);
         var errors = new List<string>();
         var chain = PemMaterial.ReadCertificates(certPath, "certificate", errors);
         var bundle = PemMaterial.ReadCertificates(bundlePath, "trust bundle", errors);
@@ -31,6 +37,11 @@ public static class CredentialLoader
         }
         var now = time.GetUtcNow();
         var id = CheckLeaf(chain[0], trustDomain, now, errors);
+        if (id is not null && paths.ExpectedIdentity is { } expected && !string.Equals(id.ToString(), expected, StringComparison.Ordinal))
+        {
+            // mesh.identity says who this host is; serving another identity would make peers' allow lists lie.
+            errors.Add($"certificate identity {id} does not match mesh.identity {expected}");
+        }
         CheckBundle(bundle, bundlePath, errors);
         CheckChain(chain[0], intermediates, bundle, now, errors);
         if (errors.Count > 0 || leaf is null || id is null)

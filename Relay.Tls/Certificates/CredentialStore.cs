@@ -42,7 +42,7 @@ public sealed partial class CredentialStore : IDisposable
     {
         time ??= TimeProvider.System;
         var hash = FileSetFingerprint.Content(paths.Files);
-        var result = CredentialLoader.Load(paths.CertPath, paths.KeyPath, paths.BundlePath, paths.TrustDomain, time);
+        var result = CredentialLoader.Load(paths, time);
         return result.Credentials is { } credentials
             ? (new CredentialStore(paths, credentials, hash, logger, metrics, time), result)
             : (null, result);
@@ -67,7 +67,7 @@ public sealed partial class CredentialStore : IDisposable
             {
                 return null;
             }
-            var result = CredentialLoader.Load(paths.CertPath, paths.KeyPath, paths.BundlePath, paths.TrustDomain, time);
+            var result = CredentialLoader.Load(paths, time);
             Apply(result, hash);
             return result;
         }

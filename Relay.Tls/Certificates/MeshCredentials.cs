@@ -25,6 +25,7 @@ public sealed class MeshCredentials
         SpiffeId = spiffeId;
         NotAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero);
         Fingerprint = leaf.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        TrustBundleFingerprint = string.Join(',', trustBundle.Select(r => r.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)).Order(StringComparer.Ordinal));
         // offline: true: the chain is built from the files we were given; never fetch AIA/OCSP here.
         CertificateContext = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
     }
@@ -43,4 +44,7 @@ public sealed class MeshCredentials
     public string Fingerprint { get; }
 
     public SslStreamCertificateContext CertificateContext { get; }
+
+    /// <summary>The bundle's root SHA-256s, sorted: equal exactly when two sets trust the same roots (a leaf-only rotation keeps it).</summary>
+    public string TrustBundleFingerprint { get; }
 }

@@ -5,7 +5,6 @@ using Relay.Core.Mtls;
 using Relay.Core.Transport;
 using Relay.Core.Upstreams;
 using Relay.Core.Vocabulary;
-using Relay.Tls.Identity;
 
 namespace Relay.Core.Proxy.Tcp;
 
@@ -14,19 +13,21 @@ namespace Relay.Core.Proxy.Tcp;
 /// → copy both ways. The client side arrives already secured: plaintext, or the terminated mesh
 /// stream (<see cref="SecuredStream"/>; a relay/2 <see cref="MeshChannel"/> carries many streams).
 /// </summary>
-internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder, MeshTlsRuntime? tls)
+internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder)
 {
     public Task<CloseReason> ServeAsync(Socket client, SecuredStream clientSide, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record) =>
         clientSide.Channel is { } channel
             ? ServeChannelAsync(client, channel, target, connection, active, record)
-            : ServeOneAsync(client, clientSide.Stream!, target, connection, active.Snapshot.Limits.BufferSize, record);
+            : ServeOneAsync(client, clientSide.Stream!, target, connection, active, record);
 
     /// <summary>Forwards one stream from the client side; on failure the client end is reset.</summary>
     private async Task<CloseReason> ServeOneAsync(
-        Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+        Socket client, Stream clientStream, UpstreamTarget target, ActiveConnection connection, ActiveConfig active, ConnectionRecord record)
     {
+        var bufferSize = active.Snapshot.Limits.BufferSize;
         await using var clientEnd = new ConnectionEnd(client, clientStream, bufferSize);
-        var reason = await ForwardAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
+        // The TLS material of the config this stream runs under, read with it.
+        var reason = await ForwardAsync(clientEnd, target, connection, active.Tls, bufferSize, record).ConfigureAwait(false);
         if (reason != CloseReason.Completed)
         {
             // Before disposal closes it gracefully: the app must see a reset, not an empty reply.
@@ -47,7 +48,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
         while (true)
         {
             record.MeshStream = channel.Streams;
-            var reason = await ServeOneAsync(client, channel, target, connection, active.Snapshot.Limits.BufferSize, record).ConfigureAwait(false);
+            var reason = await ServeOneAsync(client, channel, target, connection, active, record).ConfigureAwait(false);
             if (reason != CloseReason.Completed || !channel.IsReusable)
             {
                 return reason;
@@ -59,6 +60,8 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
                 return CloseReason.Completed;
             }
             record.NextStream(Stopwatch.GetTimestamp());
+            // Numbered now, so a stream refused before it is served is logged as itself.
+            record.MeshStream = channel.Streams;
             recorder.Opened(Direction.Inbound);
             // Each stream is a new app connection: it reads the config once, when it starts.
             active = config.Current;
@@ -68,11 +71,11 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
                 return next is null ? refusal : CloseReason.InboundPortNotDeclared;
             }
             record.Service = next.ServiceName;
-            var allowed = AuthorizationPolicy.Decide(port.Allow, channel.Facts.Peer).Allowed;
-            record.Policy = port.Allow is null ? "-" : allowed ? "allow" : "deny";
-            if (!allowed)
+            var verdict = MeshChannelPolicy.Judge(channel, port, active.Tls);
+            record.Policy = port.Allow is null ? "-" : verdict == CloseReason.PolicyDenied ? "deny" : verdict == CloseReason.Completed ? "allow" : "-";
+            if (verdict != CloseReason.Completed)
             {
-                return CloseReason.PolicyDenied;
+                return verdict;
             }
             connection.IdleTimeout = next.IdleTimeout;
             target = next;
@@ -88,11 +91,11 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
         return await channel.AcceptStreamAsync(registry.Draining).ConfigureAwait(false);
     }
 
-    private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)
     {
         if (OutboundSecurity.Applies(target.Service, tls))
         {
-            return await ForwardMeshAsync(clientEnd, target, connection, bufferSize, record).ConfigureAwait(false);
+            return await ForwardMeshAsync(clientEnd, target, connection, tls!, bufferSize, record).ConfigureAwait(false);
         }
         var upstream = await ConnectAsync(target, null, record).ConfigureAwait(false);
         if (upstream.Socket is null)
@@ -107,11 +110,13 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
     /// Outbound to a mesh service: an idle relay/2 connection to the endpoint round robin picked
     /// if the pool has one, else connect and handshake (and pool the connection afterwards).
     /// </summary>
-    private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, int bufferSize, ConnectionRecord record)
+    private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime tls, int bufferSize, ConnectionRecord record)
     {
         var order = target.Cluster!.PickOrder(Environment.TickCount64);
-        var key = new MeshPoolKey(target.Cluster.Endpoints[order[0]], target.Service!.Identities);
-        var channel = tls!.Pool.TryTake(key);
+        // Read once: the handshake below and the pool key must name the same material.
+        var credentials = tls.Store.Current;
+        var key = new MeshPoolKey(target.Cluster.Endpoints[order[0]], target.Service!.Identities, credentials);
+        var channel = tls.Pool.TryTake(key);
         if (channel is not null)
         {
             record.Endpoint = key.Endpoint;
@@ -124,7 +129,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             {
                 return upstream.Failure;
             }
-            var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, record).ConfigureAwait(false);
+            var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, credentials, record).ConfigureAwait(false);
             if (secured.Stream is null)
             {
                 upstream.Socket.Dispose();
