@@ -25,6 +25,16 @@ public sealed class YamlSyntaxTests
     }
 
     [Fact]
+    public void Load_TagDirectiveWithInvalidPrefix_ReportedAsSyntaxError()
+    {
+        // Found by ConfigFuzzTests (seed 9199): YamlDotNet's TagName threw ArgumentException.
+        var result = Load("%TAG ! tag:x,2000:\x01\n--- !a\n" + MeshHeader);
+
+        Assert.False(result.IsValid);
+        Assert.All(result.Errors, e => Assert.True(e.Line >= 1 && e.Column >= 1, e.ToString()));
+    }
+
+    [Fact]
     public void Load_ColonWithoutKeyInBlockMapping_ReportedAsSyntaxError()
     {
         // Found by ConfigFuzzTests: YamlDotNet's node builder threw ArgumentException here, which

@@ -38,12 +38,15 @@ internal static class YamlDocumentLoader
             errors.Add(LastPosition(filter), "YAML syntax error: malformed flow collection ('[...]' or '{...}' not closed?)");
             return null;
         }
-        catch (ArgumentException e) when (e.ParamName == "parser")
+        catch (ArgumentException e)
         {
-            // YamlDotNet 18.1's parser emits an event sequence its own node builder refuses on
-            // some malformed block mappings (" :  key: 1" inside a mapping; found by
-            // ConfigFuzzTests). Before, that escaped `relay validate` as an unhandled exception.
-            errors.Add(LastPosition(filter), "YAML syntax error: malformed mapping (a ':' with no key, or a key indented differently from its siblings?)");
+            // YamlDotNet 18.1 throws ArgumentException on some malformed input instead of a
+            // YamlException: its node builder on an event sequence it refuses (" :  key: 1"
+            // inside a mapping) and TagName on a %TAG prefix that is not a URI ("Global tags must
+            // be valid URIs"); both found by ConfigFuzzTests. Before, they escaped `relay validate`
+            // as unhandled exceptions. The guard and filter between parser and builder throw only
+            // YamlLimitException, so this is the user's input, reported where the parser stopped.
+            errors.Add(LastPosition(filter), $"YAML syntax error: {e.Message}");
             return null;
         }
         return SingleRoot(stream, errors);
