@@ -35,6 +35,7 @@ public enum CloseReason
     OriginalDestinationUnavailable = 50,
     DrainDeadline = 51,
     InternalError = 52,
+    ResourceExhausted = 53,
 }
 
 public static class CloseReasonNames

@@ -48,17 +48,27 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Datagrams => _datagrams;
 
-    public static DaemonProcess Start(string dir, string configPath, params string[] extraArgs)
+    public static DaemonProcess Start(string dir, string configPath, params string[] extraArgs) => StartUnder([], dir, configPath, extraArgs);
+
+    /// <summary>As <see cref="Start"/>, with RLIMIT_NOFILE (soft and hard) set to <paramref name="nofile"/> by util-linux prlimit.</summary>
+    public static DaemonProcess StartWithFileLimit(int nofile, string dir, string configPath, params string[] extraArgs) =>
+        StartUnder(["prlimit", $"--nofile={nofile}:{nofile}", "--"], dir, configPath, extraArgs);
+
+    private static DaemonProcess StartUnder(string[] wrapper, string dir, string configPath, string[] extraArgs)
     {
         var notifyPath = Path.Combine(dir, "notify.sock");
         var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var arg in wrapper.Skip(1).Concat(wrapper.Length > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(arg);
+        }
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "relay.dll"), "run", "--config", configPath,
                      "--capture-rules", "off", "--state-dir", Path.Combine(dir, "state") }.Concat(extraArgs))
         {
