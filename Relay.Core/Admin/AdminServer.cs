@@ -16,12 +16,6 @@ namespace Relay.Core.Admin;
 /// </summary>
 internal sealed class AdminServer : IAsyncDisposable
 {
-    /// <summary>
-    /// Admin clients are a scraper, a health checker and an operator's curl; 64 concurrent
-    /// connections is far above that and bounds what a misbehaving local client can hold.
-    /// </summary>
-    private const int MaxConnections = 64;
-
     /// <summary>Graceful stop waits this long for in-flight admin requests (all are sub-ms).</summary>
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
@@ -78,7 +72,7 @@ internal sealed class AdminServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+            AdminLimits.Apply(kestrel.Limits);
             kestrel.Listen(address.ToIPEndPoint());
         });
         builder.Services.AddRoutingCore();

@@ -12,9 +12,8 @@ namespace Relay.Core.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    // A mesh.yaml for thousands of services stays well under 1 MiB; the cap stops a wrong
-    // path (/dev/zero, a log file) from being read into memory whole.
-    internal const int MaxFileBytes = 4 * 1024 * 1024;
+    // See ConfigLimits.MaxFileBytes for why 4 MiB.
+    internal const int MaxFileBytes = ConfigLimits.MaxFileBytes;
 
     // 12 hex digits = 48 bits: collisions between revisions of one file are not a concern,
     // and the value stays short enough for logs, metrics labels and /config.
@@ -53,6 +52,12 @@ public static class ConfigLoader
     private static ConfigLoadResult Load(byte[] bytes, string text, string path)
     {
         var errors = new ConfigErrorSink(path);
+        if (bytes.Length > MaxFileBytes)
+        {
+            // LoadFile stops reading at the cap; text handed in directly gets the same bound.
+            errors.AddFileError($"file is larger than {MaxFileBytes} bytes; is this really mesh.yaml?");
+            return ConfigLoadResult.Invalid(errors.Sorted());
+        }
         var root = YamlDocumentLoader.Load(text, errors);
         var file = root is null ? null : MeshFileReader.Read(root, errors);
         if (file is not null)

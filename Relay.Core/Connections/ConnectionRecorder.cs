@@ -9,6 +9,9 @@ namespace Relay.Core.Connections;
 /// <summary>Emits the one access-log event and the metrics for a finished connection.</summary>
 internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics) : IConnectAttemptSink
 {
+    // Once per 10 s: enough to see that it is still happening, and the count says how much.
+    private readonly LogThrottle _exhaustedLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
+
     public void Opened(Direction direction) => metrics.ConnectionOpened(direction);
 
     public void Attempted(string service, TimeSpan elapsed, bool succeeded) => metrics.UpstreamConnect(service, elapsed, succeeded);
@@ -17,6 +20,10 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     {
         var duration = Stopwatch.GetElapsedTime(record.StartedAt);
         metrics.ConnectionClosed(record.Direction, record.Reason, record.BytesToUpstream, record.BytesToClient, duration);
+        if (record.Reason == CloseReason.ResourceExhausted && _exhaustedLog.TryEnter(out var suppressed))
+        {
+            LogExhausted(logger, suppressed);
+        }
         LogAccess(
             logger,
             record.Direction.Label(),
@@ -38,6 +45,10 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
             record.TlsDetail ?? "-",
             record.MeshStream?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
     }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "out of file descriptors or socket buffers (EMFILE/ENFILE/ENOBUFS): connections close as resource_exhausted; {Suppressed} more since the last report; raise LimitNOFILE or lower limits.max_connections")]
+    private static partial void LogExhausted(ILogger logger, long suppressed);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} protocol={Protocol} detect={Detect} tls={TlsVersion} cipher={Cipher} alpn={Alpn} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]

@@ -27,10 +27,18 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
     /// <summary>Cancelled when a drain starts: connections idle between streams close at once instead of at the deadline.</summary>
     public CancellationToken Draining => _draining.Token;
 
-    /// <summary>Registers a connection, or returns null when the global limit is reached.</summary>
+    /// <summary>
+    /// The most connections the process's RLIMIT_NOFILE can hold (DescriptorBudget.ConnectionCap,
+    /// set at start): past it, socket(2), accept(2) and even the runtime's own file opens fail
+    /// with EMFILE, which took the whole daemon down in a test (issue 17 §5). HAProxy likewise
+    /// derives its maxconn from ulimit -n.
+    /// </summary>
+    public int DescriptorCap { get; set; } = int.MaxValue;
+
+    /// <summary>Registers a connection, or returns null when the global limit (or <see cref="DescriptorCap"/>) is reached.</summary>
     public ActiveConnection? TryOpen(Direction direction, Socket client, TimeSpan idleTimeout, int maxConnections)
     {
-        if (Interlocked.Increment(ref _count) > maxConnections)
+        if (Interlocked.Increment(ref _count) > Math.Min(maxConnections, DescriptorCap))
         {
             Interlocked.Decrement(ref _count);
             return null;

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Relay.Core.Net;
+using Relay.Core.Observability;
 
 namespace Relay.Core.Listeners;
 
@@ -13,8 +15,15 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
     // much lets bursts of new connections queue instead of being dropped.
     private const int Backlog = 4096;
 
-    // After EMFILE/ENFILE, pause accepting briefly instead of spinning on the same error.
-    private static readonly TimeSpan AcceptErrorBackoff = TimeSpan.FromMilliseconds(100);
+    // After an accept error (EMFILE/ENFILE above all), pause instead of spinning on the same
+    // error: 10 ms first (a descriptor is often freed within one connection's lifetime), doubling
+    // to 1 s, back to the start after an accept succeeds. HAProxy likewise stops accepting on
+    // EMFILE until a connection closes; the backlog holds the callers meanwhile.
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
+    // One warning per 10 s per listener, with the count of failures since.
+    private readonly LogThrottle _errorLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
 
     private readonly Socket _socket;
     private readonly Func<Socket, ListenerSpec, Task> _handle;
@@ -58,6 +67,7 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
+        var backoff = FirstBackoff;
         while (!_stop.IsCancellationRequested)
         {
             Socket client;
@@ -71,14 +81,19 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
             }
             catch (SocketException ex) when (!_stop.IsCancellationRequested)
             {
-                LogAcceptFailed(_logger, Spec.ToString(), ex.SocketErrorCode.ToString());
-                await Task.Delay(AcceptErrorBackoff, CancellationToken.None).ConfigureAwait(false);
+                if (_errorLog.TryEnter(out var suppressed))
+                {
+                    LogAcceptFailed(_logger, Spec.ToString(), ResourceExhaustion.Is(ex) ? "resource_exhausted" : ex.SocketErrorCode.ToString(), suppressed);
+                }
+                await Task.Delay(backoff, CancellationToken.None).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 continue;
             }
             catch (SocketException)
             {
                 return;
             }
+            backoff = FirstBackoff;
             client.NoDelay = true;
             _ = _handle(client, Spec);
         }
@@ -96,6 +111,6 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "accept on {Listener} failed: {Error}")]
-    private static partial void LogAcceptFailed(ILogger logger, string listener, string error);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "accept on {Listener} failed: {Error} ({Suppressed} more since the last report); backing off up to 1 s")]
+    private static partial void LogAcceptFailed(ILogger logger, string listener, string error, long suppressed);
 }

@@ -172,7 +172,7 @@ internal sealed class MeshChannel : Stream, ICarriedStream
                     return 0;
                 }
                 // The sign bit is reserved for future frame types; a relay/2 peer never sets it.
-                _remaining = length > 0 ? length : throw new IOException($"malformed mesh frame header 0x{length:x8}");
+                _remaining = length > 0 ? length : throw new MalformedStreamException($"malformed mesh frame header 0x{length:x8}");
             }
             var read = await Tls.ReadAsync(buffer[..Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
             _remaining -= read > 0 ? read : throw new IOException("mesh peer closed inside a frame");

@@ -25,6 +25,16 @@ internal static class MetricBuckets
     ];
 
     /// <summary>
+    /// HTTP requests through Relay: sub-millisecond on loopback, tens of ms for typical services,
+    /// up to long polls; the 1-2.5-5 ladder from 0.5 ms to 60 s (16 buckets) separates each decade.
+    /// </summary>
+    public static readonly IReadOnlyList<double> RequestDuration =
+    [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+        0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+    ];
+
+    /// <summary>
     /// Used for histograms from other meters that give no advice: OpenTelemetry's default
     /// explicit bucket boundaries (metrics SDK spec), so foreign instruments look familiar.
     /// </summary>

@@ -20,6 +20,8 @@ internal static class MetricNames
     public const string ConfigRevision = "relay_config_revision_info";
     public const string ConfigLastReloadSuccess = "relay_config_last_reload_success_timestamp_seconds";
     public const string BuildInfo = "relay_build_info";
+    public const string Requests = "relay_requests_total";
+    public const string RequestDuration = "relay_request_duration_seconds";
 
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";
@@ -28,6 +30,7 @@ internal static class MetricNames
     public const string ResultTag = "result";
     public const string RevisionTag = "revision";
     public const string VersionTag = "version";
+    public const string CodeClassTag = "code_class";
 
     public const string ClientToUpstream = "client_to_upstream";
     public const string UpstreamToClient = "upstream_to_client";

@@ -28,6 +28,13 @@ internal static class MetricTags
 
     public static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 
+    private static readonly KeyValuePair<string, object?>[] CodeClasses =
+        [.. new[] { "1xx", "2xx", "3xx", "4xx", "5xx" }.Select(c => Tag(MetricNames.CodeClassTag, c))];
+
+    /// <summary>200 → 2xx; anything outside 100–599 counts as 5xx (it can only come from a broken upstream).</summary>
+    public static KeyValuePair<string, object?> CodeClass(int status) =>
+        status is >= 100 and <= 599 ? CodeClasses[(status / 100) - 1] : CodeClasses[4];
+
     // CloseReason values are sparse (grouped by tens), so index by value, not by position.
     private static KeyValuePair<string, object?>[] BuildReasons()
     {

@@ -24,6 +24,8 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Histogram<double> _upstreamConnect;
     private readonly Counter<long> _upstreamConnectFailures;
     private readonly Counter<long> _configReloads;
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _requestDuration;
     private readonly ConfigReloadState _config = new();
 
     public RelayMetrics(IMeterFactory? meterFactory = null, string? version = null, TimeProvider? timeProvider = null)
@@ -41,6 +43,9 @@ internal sealed class RelayMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.UpstreamConnect });
         _upstreamConnectFailures = Meter.CreateCounter<long>(MetricNames.UpstreamConnectFailures, "{attempt}", "Failed upstream connect attempts, one per endpoint tried, by service.");
         _configReloads = Meter.CreateCounter<long>(MetricNames.ConfigReloads, "{reload}", "Configuration reload attempts, by result (success, failure).");
+        _requests = Meter.CreateCounter<long>(MetricNames.Requests, "{request}", "HTTP requests forwarded, by direction, service and status class (2xx...5xx).");
+        _requestDuration = Meter.CreateHistogram(MetricNames.RequestDuration, "s", "HTTP request time from the request's headers to the end of its response, by direction and service.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.RequestDuration });
         Meter.CreateObservableGauge(MetricNames.ConfigRevision, _config.ObserveRevision, null, "The running configuration revision (value is always 1).");
         Meter.CreateObservableGauge(MetricNames.ConfigLastReloadSuccess, _config.ObserveLastSuccess, "s", "Unix time of the last successful configuration load.");
         var buildInfo = new Measurement<long>(1, MetricTags.Tag(MetricNames.VersionTag, version ?? DefaultVersion()));
@@ -89,6 +94,15 @@ internal sealed class RelayMetrics : IDisposable
             return;
         }
         _upstreamConnectFailures.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service) });
+    }
+
+    /// <summary>One HTTP request. Labels stay bounded: services come from mesh.yaml, the status only as its class.</summary>
+    public void RequestCompleted(Direction direction, string service, int status, TimeSpan duration)
+    {
+        var direct = MetricTags.For(direction);
+        var byService = MetricTags.Tag(MetricNames.ServiceTag, service);
+        _requests.Add(1, new TagList { direct, byService, MetricTags.CodeClass(status) });
+        _requestDuration.Record(duration.TotalSeconds, new TagList { direct, byService });
     }
 
     /// <summary>The first configuration load: sets revision and timestamp without counting a reload.</summary>

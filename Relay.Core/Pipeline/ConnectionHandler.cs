@@ -5,6 +5,7 @@ using Relay.Core.Capture;
 using Relay.Core.Config;
 using Relay.Core.Connections;
 using Relay.Core.Detect;
+using Relay.Core.Http;
 using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Net;
@@ -17,12 +18,12 @@ namespace Relay.Core.Pipeline;
 /// <summary>
 /// The data path for one accepted connection, one stage per line:
 /// admit → original destination → loop guard → route → detect → secure client (inbound mTLS)
-/// → protocol decision → proxy (Proxy/Tcp) → record. Each stage returns a value; a refusal is a
+/// → protocol decision → proxy (Proxy/Tcp, or Http/ for HTTP) → record. Each stage returns a value; a refusal is a
 /// <see cref="CloseReason"/>.
 /// </summary>
 internal sealed partial class ConnectionHandler(
     ActiveConfigHolder config, ConnectionRegistry registry, ConnectionRecorder recorder,
-    DestinationResolver resolveDestination, ILogger logger)
+    DestinationResolver resolveDestination, HttpProxy http, ILogger logger)
 {
     private readonly TcpProxy _tcp = new(config, registry, recorder);
 
@@ -93,11 +94,23 @@ internal sealed partial class ConnectionHandler(
         {
             return clientSide.Failure;
         }
-        // Inside terminated mesh TLS the relay/1 and relay/2 streams are opaque app connections.
-        record.Protocol = clientSide.Tls is null ? ProtocolDecision.Decide(target.Protocol, detection) : ProxyProtocol.Tcp;
-        // The HTTP path (Http/) is not built yet: http1/http2 decisions are recorded (access log
-        // protocol=) and carried by the L4 path as opaque bytes, exactly as before detection existed.
-        return await _tcp.ServeAsync(client, clientSide, target, connection, active, record).ConfigureAwait(false);
+        record.Protocol = Decide(target, detection, clientSide, active.Tls);
+        return record.Protocol switch
+        {
+            ProxyProtocol.Http1 or ProxyProtocol.Http2 => await http.ServeAsync(client, clientSide, record.Protocol, target, connection, record).ConfigureAwait(false),
+            _ => await _tcp.ServeAsync(client, clientSide, target, connection, active, record).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>
+    /// The protocol decision, and so the path. Inside terminated mesh TLS the relay/1 and relay/2
+    /// streams are opaque app connections. HTTP the L7 path does not serve yet (to mesh services,
+    /// inbound) keeps the L4 path; the access line's detect= still says what was seen.
+    /// </summary>
+    private static ProxyProtocol Decide(UpstreamTarget target, Detection detection, SecuredStream clientSide, MeshTlsRuntime? tls)
+    {
+        var decision = clientSide.Tls is null ? ProtocolDecision.Decide(target.Protocol, detection) : ProxyProtocol.Tcp;
+        return decision != ProxyProtocol.Tcp && HttpProxy.Serves(target, tls) ? decision : ProxyProtocol.Tcp;
     }
 
     /// <summary>The detect stage runs when the port or service is not <c>tcp</c>, or inbound mTLS needs to see a ClientHello.</summary>

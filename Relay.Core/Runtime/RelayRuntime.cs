@@ -3,6 +3,7 @@ using Relay.Core.Admin;
 using Relay.Core.Capture;
 using Relay.Core.Config;
 using Relay.Core.Connections;
+using Relay.Core.Http;
 using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
@@ -21,6 +22,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ListenerSet _listeners;
     private readonly ActiveConfigHolder _config;
     private readonly ILogger _logger;
+    private readonly HttpServer _http;
     private readonly ILogger _tlsLogger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TlsMetrics _tlsMetrics;
@@ -36,8 +38,10 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
-        var handler = new ConnectionHandler(_config, Registry, new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics),
-            resolveDestination ?? OriginalDestinationReader.TryRead, _logger);
+        var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
+        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), loggerFactory);
+        var handler = new ConnectionHandler(_config, Registry, recorder,
+            resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
     }
 
@@ -223,7 +227,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _listeners.DisposeAsync().ConfigureAwait(false);
         // Idle pooled mesh connections carry nothing: close them now so peers stop picking them.
         Tls?.Pool.Close();
+        // HTTP connections are told to finish (GOAWAY, Connection: close) while the registry waits.
+        using var httpDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        httpDeadline.CancelAfter(Current.Limits.DrainTimeout);
+        var http = _http.StopAsync(httpDeadline.Token);
         await Registry.DrainAsync(Current.Limits.DrainTimeout, cancellationToken).ConfigureAwait(false);
+        await http.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -235,6 +244,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         }
         await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
+        await _http.DisposeAsync().ConfigureAwait(false);
         Tls?.Dispose();
         _tlsMetrics.Dispose();
     }

@@ -11,6 +11,9 @@ internal enum CopyOutcome
     /// <summary>Reading from the source failed (RST or a TLS error).</summary>
     SourceFailed,
 
+    /// <summary>The source's bytes broke its framing (<see cref="MalformedStreamException"/>).</summary>
+    SourceMalformed,
+
     /// <summary>Writing to the sink failed (RST or a TLS error).</summary>
     SinkFailed,
 }

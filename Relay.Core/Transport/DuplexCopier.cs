@@ -39,6 +39,8 @@ internal static class DuplexCopier
     {
         CopyOutcome.Eof => CloseReason.Completed,
         CopyOutcome.SourceFailed => clientToUpstream ? CloseReason.ClientReset : CloseReason.UpstreamReset,
+        // A peer Relay upstream that breaks framing has no reason of its own yet: it reset the flow.
+        CopyOutcome.SourceMalformed => clientToUpstream ? CloseReason.ClientProtocolError : CloseReason.UpstreamReset,
         _ => clientToUpstream ? CloseReason.UpstreamReset : CloseReason.ClientReset,
     };
 
@@ -50,6 +52,10 @@ internal static class DuplexCopier
             try
             {
                 result = await from.Input.ReadAsync().ConfigureAwait(false);
+            }
+            catch (MalformedStreamException)
+            {
+                return CopyOutcome.SourceMalformed;
             }
             catch (Exception ex) when (TransportFailure.Is(ex))
             {

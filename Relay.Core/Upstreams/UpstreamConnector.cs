@@ -25,8 +25,9 @@ internal static class UpstreamConnector
                 cluster.HealthOf(index).RecordSuccess();
                 return attempt;
             }
-            if (cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested || attempt.Failure == CloseReason.ResourceExhausted)
             {
+                // Out of descriptors is Relay's state, not the endpoint's: no ejection, no failover.
                 return attempt;
             }
             cluster.HealthOf(index).RecordFailure(Environment.TickCount64);
@@ -46,7 +47,15 @@ internal static class UpstreamConnector
 
     private static async Task<UpstreamConnectResult> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var socket = new Socket(endpoint.Family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket socket;
+        try
+        {
+            socket = new Socket(endpoint.Family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        }
+        catch (SocketException ex) when (ResourceExhaustion.Is(ex))
+        {
+            return UpstreamConnectResult.Failed(CloseReason.ResourceExhausted, endpoint);
+        }
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
@@ -59,10 +68,10 @@ internal static class UpstreamConnector
             socket.Dispose();
             return UpstreamConnectResult.Failed(CloseReason.UpstreamConnectTimeout, endpoint);
         }
-        catch (SocketException)
+        catch (SocketException ex)
         {
             socket.Dispose();
-            return UpstreamConnectResult.Failed(CloseReason.UpstreamConnectFailed, endpoint);
+            return UpstreamConnectResult.Failed(ResourceExhaustion.Is(ex) ? CloseReason.ResourceExhausted : CloseReason.UpstreamConnectFailed, endpoint);
         }
     }
 }

@@ -16,6 +16,9 @@ public enum CloseReason
     UpstreamConnectFailed = 20,
     UpstreamConnectTimeout = 21,
     UpstreamReset = 22,
+
+    /// <summary>HTTP: the upstream sent nothing within the request's activity timeout (a 504).</summary>
+    UpstreamTimeout = 23,
     NoHealthyEndpoint = 24,
 
     TlsHandshakeFailed = 30,
@@ -32,6 +35,7 @@ public enum CloseReason
     OriginalDestinationUnavailable = 50,
     DrainDeadline = 51,
     InternalError = 52,
+    ResourceExhausted = 53,
 }
 
 public static class CloseReasonNames

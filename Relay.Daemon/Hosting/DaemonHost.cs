@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Admin;
+using Relay.Core.Config;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Runtime;
@@ -36,6 +37,10 @@ internal static partial class DaemonHost
         using var metrics = new RelayMetrics(version: DaemonVersion.Value);
         using var exporter = new PrometheusExporter(metrics.Meter);
         metrics.ConfigLoaded(snapshot.Revision);
+        if (DescriptorBudget.ProcessLimit() is { } nofile && DescriptorBudget.Check(snapshot.Limits, nofile, "RLIMIT_NOFILE") is { } fdWarning)
+        {
+            LogDescriptorBudget(logger, fdWarning);
+        }
         var (created, tlsErrors) = RelayRuntime.Create(snapshot, metrics, loggerFactory);
         if (created is not { } relay)
         {
@@ -56,6 +61,12 @@ internal static partial class DaemonHost
         {
             LogBindFailed(logger, ex.Message);
             return ExitCodes.Failure;
+        }
+        if (DescriptorBudget.ProcessLimit() is { } fileLimit)
+        {
+            // Counted once everything is bound and the runtime has its threads and files open.
+            runtime.Registry.DescriptorCap = DescriptorBudget.ConnectionCap(fileLimit, DescriptorBudget.OpenNow());
+            LogDescriptorCap(logger, runtime.Registry.DescriptorCap, fileLimit);
         }
         LogReady(logger, snapshot.Revision, configPath);
         notifier.Ready($"running revision {snapshot.Revision}");
@@ -105,6 +116,12 @@ internal static partial class DaemonHost
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "draining: stopped accepting, waiting up to {Seconds}s for {Active} live connections")]
     private static partial void LogDraining(ILogger logger, double seconds, int active);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogDescriptorBudget(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "file descriptors: at most {Cap} proxied connections fit under RLIMIT_NOFILE {Limit} (2 each, 64 spare)")]
+    private static partial void LogDescriptorCap(ILogger logger, int cap, long limit);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -30,15 +30,16 @@ internal sealed class SystemdNotifier : IReloadNotifier
         }
         // A leading '@' names a socket in the abstract namespace (first byte NUL).
         var path = _socketPath![0] == '@' ? "\0" + _socketPath[1..] : _socketPath;
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         try
         {
+            // Inside the try: socket(2) itself fails with EMFILE when the process is out of descriptors.
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             socket.Connect(new UnixDomainSocketEndPoint(path));
             socket.Send(Encoding.UTF8.GetBytes(message));
         }
         catch (SocketException)
         {
-            // systemd went away (e.g. during shutdown): nothing useful to do about it.
+            // systemd went away (e.g. during shutdown), or no descriptor was free: nothing useful to do about it.
         }
     }
 

@@ -36,12 +36,24 @@ public sealed class ServicesSectionTests
         Assert.Equal(AppProtocol.Auto, Valid(MeshHeader + Service + "    protocol: auto\n").Services.Single().Protocol);
     }
 
-    [Fact]
-    public void Load_ServiceProtocolHttp_RefusedAtItsValue()
+    [Theory]
+    [InlineData("http", AppProtocol.Http)]
+    [InlineData("http2", AppProtocol.Http2)]
+    [InlineData("grpc", AppProtocol.Grpc)]
+    public void Load_HttpProtocols_OnAServiceWithoutMeshTls_Compiled(string written, AppProtocol expected)
     {
-        var error = SingleError(MeshHeader + "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    mesh_tls: false\n    protocol: grpc\n");
+        var service = Valid(MeshHeader + Tls + $"services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    mesh_tls: false\n    protocol: {written}\n").Services.Single();
 
-        AssertError(error, 8, 15, "services.orders.protocol", "protocol 'grpc' needs Relay's HTTP path");
+        Assert.Equal(expected, service.Protocol);
+    }
+
+    [Fact]
+    public void Load_HttpProtocol_OnAMeshTlsService_RefusedAtItsValue()
+    {
+        var error = SingleError(MeshHeader + Tls
+            + "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    identities: [spiffe://mesh.test/b]\n    protocol: grpc\n");
+
+        AssertError(error, 12, 15, "services.orders.protocol", "protocol 'grpc' needs Relay's HTTP path, which this version does not have on a service reached over mesh TLS");
     }
 
     [Fact]

@@ -25,6 +25,27 @@ public sealed class YamlSyntaxTests
     }
 
     [Fact]
+    public void Load_TagDirectiveWithInvalidPrefix_ReportedAsSyntaxError()
+    {
+        // Found by ConfigFuzzTests (seed 9199): YamlDotNet's TagName threw ArgumentException.
+        var result = Load("%TAG ! tag:x,2000:\x01\n--- !a\n" + MeshHeader);
+
+        Assert.False(result.IsValid);
+        Assert.All(result.Errors, e => Assert.True(e.Line >= 1 && e.Column >= 1, e.ToString()));
+    }
+
+    [Fact]
+    public void Load_ColonWithoutKeyInBlockMapping_ReportedAsSyntaxError()
+    {
+        // Found by ConfigFuzzTests: YamlDotNet's node builder threw ArgumentException here, which
+        // escaped the loader (an unhandled exception in `relay validate`).
+        var error = SingleError(MeshHeader + "limits:\n :  max_connections: 10000\n  connect_timeout: 2s\n");
+
+        Assert.Contains("YAML syntax error", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Line >= 4, error.ToString());
+    }
+
+    [Fact]
     public void Load_DuplicateKey_ReportedWithFirstPosition()
     {
         var error = SingleError(MeshHeader + "limits:\n  max_connections: 5\n  max_connections: 6\n");

@@ -48,7 +48,13 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Datagrams => _datagrams;
 
-    public static DaemonProcess Start(string dir, string configPath, params string[] extraArgs)
+    public static DaemonProcess Start(string dir, string configPath, params string[] extraArgs) => StartUnder([], dir, configPath, extraArgs);
+
+    /// <summary>As <see cref="Start"/>, with RLIMIT_NOFILE (soft and hard) set to <paramref name="nofile"/> by util-linux prlimit.</summary>
+    public static DaemonProcess StartWithFileLimit(int nofile, string dir, string configPath, params string[] extraArgs) =>
+        StartUnder(["prlimit", $"--nofile={nofile}:{nofile}", "--"], dir, configPath, extraArgs);
+
+    private static DaemonProcess StartUnder(string[] wrapper, string dir, string configPath, string[] extraArgs)
     {
         var notifyPath = Path.Combine(dir, "notify.sock");
         var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -56,15 +62,15 @@ internal sealed class DaemonProcess : IAsyncDisposable
         // The NativeAOT executable when test.sh published one (RELAY_BIN), else the JIT relay.dll
         // next to the tests: the same datagrams and lines either way.
         var native = Environment.GetEnvironmentVariable(DaemonBinaries.RelayBinVariable);
-        var info = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : native)
+        string[] program = string.IsNullOrEmpty(native) ? ["dotnet", Path.Combine(AppContext.BaseDirectory, "relay.dll")] : [native];
+        string[] argv = [.. wrapper, .. program, "run", "--config", configPath, "--capture-rules", "off", "--state-dir", Path.Combine(dir, "state"), .. extraArgs];
+        var info = new ProcessStartInfo(argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        IEnumerable<string> program = string.IsNullOrEmpty(native) ? [Path.Combine(AppContext.BaseDirectory, "relay.dll")] : [];
-        foreach (var arg in program.Concat(["run", "--config", configPath,
-                     "--capture-rules", "off", "--state-dir", Path.Combine(dir, "state")]).Concat(extraArgs))
+        foreach (var arg in argv.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }

@@ -81,8 +81,10 @@ public sealed class MeshPairLoopbackTests
         Assert.Equal([false, true], tap.ResumptionAttempts);
     }
 
-    [Fact]
-    public async Task MalformedFrame_FromAMeshCaller_ResetsTheConnectionWithALoggedReason()
+    [Theory]
+    [InlineData(new byte[] { 0x80, 0, 0, 5 })]          // the reserved sign bit set
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff })] // -1, or 4 GiB read unsigned
+    public async Task MalformedFrame_FromAMeshCaller_IsAProtocolError_AndResets(byte[] header)
     {
         using var echo = new LoopbackEchoServer();
         await using var pair = await MeshPairLoopback.StartAsync(echo.EndPoint);
@@ -97,21 +99,22 @@ public sealed class MeshPairLoopbackTests
             RemoteCertificateValidationCallback = (_, _, _, _) => true,
         });
         Assert.Equal(MeshAlpn.FramedProtocol, tls.NegotiatedApplicationProtocol);
-        // A stream preface, then a frame header with the reserved sign bit set.
+        // A stream preface, then the malformed frame header and a payload.
         await tls.WriteAsync("RLY2"u8.ToArray());
-        await tls.WriteAsync(new byte[] { 0x80, 0, 0, 1, 0x42 });
+        await tls.WriteAsync((byte[])[.. header, .. "hello"u8]);
         var line = await pair.LogB.WaitForAccessLineAsync(l => l.Contains("direction=inbound"), Wait);
-        Assert.Contains("reason=client_reset", line);
+        Assert.Contains("reason=client_protocol_error", line);
         Assert.Contains("peer=spiffe://mesh.test/a", line);
-        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        // An RST, not an orderly close (EOF or close_notify).
+        var buffer = new byte[16];
+        using var timeout = new CancellationTokenSource(Wait);
+        var error = await Assert.ThrowsAnyAsync<IOException>(async () =>
         {
-            var buffer = new byte[16];
-            using var timeout = new CancellationTokenSource(Wait);
             while (await tls.ReadAsync(buffer, timeout.Token) > 0)
             {
             }
-            throw new IOException("closed without a reset");
         });
+        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(error.InnerException).SocketErrorCode);
     }
 
     private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count)

@@ -14,18 +14,22 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
 
-    public async Task<string> WaitForAccessLineAsync(Func<string, bool> predicate, TimeSpan timeout)
+    public Task<string> WaitForAccessLineAsync(Func<string, bool> predicate, TimeSpan timeout) =>
+        WaitForLineAsync(line => line.StartsWith("access ", StringComparison.Ordinal) && predicate(line), timeout);
+
+    /// <summary>Any captured message (access, request, or another event) matching <paramref name="predicate"/>.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < until)
         {
-            if (AccessLines.FirstOrDefault(predicate) is { } line)
+            if (Messages.FirstOrDefault(predicate) is { } line)
             {
                 return line;
             }
             await Task.Delay(20);
         }
-        throw new TimeoutException("no matching access line; got:\n" + string.Join("\n", Messages));
+        throw new TimeoutException("no matching line; got:\n" + string.Join("\n", Messages));
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(_messages);

@@ -7,34 +7,41 @@ namespace Relay.Core.Config.Yaml;
 /// Sits between YamlDotNet's parser and its representation model. YamlMappingNode throws on
 /// the first duplicate key, which would hide every other error in the file; this filter reports
 /// each duplicate (with where the first one was) and drops it with its value, so loading goes on.
-/// It also tracks the key path being parsed, so a syntax error can say where it happened.
+/// It also tracks where in the document each event sits, so a syntax error can say where it
+/// happened, and hands every event (dropped ones too) to the <see cref="YamlEventGuard"/> before
+/// the representation model sees it.
 /// </summary>
 internal sealed class DuplicateKeyFilter(IParser inner, ConfigErrorSink errors) : IParser
 {
-    private readonly Stack<Frame> _frames = new();
+    private readonly YamlEventGuard _guard = new(errors);
+    private readonly Stack<YamlFrame> _frames = new();
 
     public ParsingEvent? Current => inner.Current;
 
     /// <summary>Key path of the collection being parsed; "" at the document root.</summary>
-    public string CurrentPath => _frames.Count == 0 ? "" : _frames.Peek().Path;
+    public string CurrentPath => _frames.TryPeek(out var top) ? top.At.Path() : "";
 
     public bool MoveNext()
     {
         while (inner.MoveNext())
         {
             var current = inner.Current!;
-            if (!IsDuplicateKey(current))
+            if (IsDuplicateKey(current, out var key))
             {
-                Track(current);
-                return true;
+                SkipValue(key);
+                continue;
             }
-            SkipValue();
+            var slot = Claim(current);
+            _guard.Inspect(current, _frames.Count, slot, building: true);
+            Track(current, slot);
+            return true;
         }
         return false;
     }
 
-    private bool IsDuplicateKey(ParsingEvent current)
+    private bool IsDuplicateKey(ParsingEvent current, out YamlSlot slot)
     {
+        slot = default;
         if (current is not Scalar key || !_frames.TryPeek(out var frame) || !frame.IsMapping || !frame.ExpectsKey)
         {
             return false;
@@ -43,26 +50,30 @@ internal sealed class DuplicateKeyFilter(IParser inner, ConfigErrorSink errors) 
         {
             return false;
         }
+        slot = new YamlSlot(frame, key.Value, -1);
         var first = frame.SeenKeys[key.Value];
-        var at = new ConfigLocation((int)key.Start.Line, (int)key.Start.Column, ConfigLocation.Join(frame.Path, key.Value));
+        var at = new ConfigLocation((int)key.Start.Line, (int)key.Start.Column, slot.Path());
         errors.Add(at, $"duplicate key '{key.Value}' (first given at line {first.Line}, column {first.Column})");
         return true;
     }
 
-    private void SkipValue()
+    /// <summary>Drops a duplicate key's value; its events are still guarded (a deep value is as costly dropped as kept).</summary>
+    private void SkipValue(YamlSlot slot)
     {
-        if (!inner.MoveNext())
+        var depth = 0;
+        do
         {
-            return;
-        }
-        var depth = inner.Current!.NestingIncrease;
-        while (depth > 0 && inner.MoveNext())
-        {
+            if (!inner.MoveNext())
+            {
+                return;
+            }
+            _guard.Inspect(inner.Current!, _frames.Count + depth, slot, building: false);
             depth += inner.Current!.NestingIncrease;
         }
+        while (depth > 0);
     }
 
-    private void Track(ParsingEvent current)
+    private void Track(ParsingEvent current, YamlSlot slot)
     {
         switch (current)
         {
@@ -70,54 +81,37 @@ internal sealed class DuplicateKeyFilter(IParser inner, ConfigErrorSink errors) 
                 _frames.Clear();
                 break;
             case MappingStart:
-                _frames.Push(new Frame(ClaimSlot(null), IsMapping: true));
+                _frames.Push(new YamlFrame(slot, isMapping: true));
                 break;
             case SequenceStart:
-                _frames.Push(new Frame(ClaimSlot(null), IsMapping: false));
+                _frames.Push(new YamlFrame(slot, isMapping: false));
                 break;
             case MappingEnd or SequenceEnd:
                 _frames.TryPop(out _);
                 break;
-            case Scalar scalar:
-                ClaimSlot(scalar.Value);
-                break;
-            case AnchorAlias:
-                ClaimSlot(null);
-                break;
         }
     }
 
-    /// <summary>Advances the enclosing collection past one node and returns that node's path.</summary>
-    private string ClaimSlot(string? scalarValue)
+    /// <summary>Advances the enclosing collection past one node and returns where that node sits.</summary>
+    private YamlSlot Claim(ParsingEvent current)
     {
-        if (!_frames.TryPeek(out var parent))
+        if (current is not (NodeEvent or AnchorAlias) || !_frames.TryPeek(out var parent))
         {
-            return "";
+            return YamlSlot.Root;
         }
         if (!parent.IsMapping)
         {
-            return ConfigLocation.Item(parent.Path, parent.NextIndex++);
+            return new YamlSlot(parent, null, parent.NextIndex++);
         }
         if (parent.ExpectsKey)
         {
             parent.ExpectsKey = false;
             // A non-scalar key has no name; the representation model still loads it and the
             // mapping reader reports it, so "?" only has to be readable in a syntax error.
-            parent.CurrentKey = scalarValue ?? "?";
-            return ConfigLocation.Join(parent.Path, parent.CurrentKey);
+            parent.CurrentKey = current is Scalar scalar ? scalar.Value : "?";
+            return new YamlSlot(parent, parent.CurrentKey, -1);
         }
         parent.ExpectsKey = true;
-        return ConfigLocation.Join(parent.Path, parent.CurrentKey);
-    }
-
-    private sealed record Frame(string Path, bool IsMapping)
-    {
-        public Dictionary<string, Mark> SeenKeys { get; } = new(StringComparer.Ordinal);
-
-        public bool ExpectsKey { get; set; } = true;
-
-        public string CurrentKey { get; set; } = "";
-
-        public int NextIndex { get; set; }
+        return new YamlSlot(parent, parent.CurrentKey, -1);
     }
 }

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http;
+using Relay.Core.Vocabulary;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Relay.Core.Http;
+
+/// <summary>
+/// Turns a failed forward into Relay's answer. Before response headers: 503 when no endpoint could
+/// be connected, 504 when the upstream went silent past the timeout, 502 when it reset or broke
+/// the protocol, each with <see cref="Header"/> naming the reason (Envoy's x-envoy-* and
+/// Linkerd's l5d-proxy-error play the same part). After headers YARP aborts the request, which
+/// Kestrel turns into RST_STREAM (HTTP/2) or a reset connection (HTTP/1.1): never a truncated
+/// body that looks complete.
+/// </summary>
+internal static class HttpErrors
+{
+    public const string Header = "x-relay-error";
+
+    public static CloseReason Classify(ForwarderError error, Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is UpstreamUnavailableException unavailable)
+            {
+                return unavailable.Reason;
+            }
+        }
+        return error switch
+        {
+            ForwarderError.RequestTimedOut => CloseReason.UpstreamTimeout,
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+                or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
+                or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
+                or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient => CloseReason.ClientReset,
+            _ => CloseReason.UpstreamReset,
+        };
+    }
+
+    public static int StatusFor(CloseReason reason) => reason switch
+    {
+        CloseReason.UpstreamConnectFailed or CloseReason.UpstreamConnectTimeout or CloseReason.NoHealthyEndpoint => StatusCodes.Status503ServiceUnavailable,
+        CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
+        CloseReason.ClientReset => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status502BadGateway,
+    };
+
+    /// <summary>Sets Relay's status and reason header when nothing has been sent yet; returns the reason.</summary>
+    public static CloseReason Apply(HttpContext context, ForwarderError error)
+    {
+        var reason = Classify(error, context.GetForwarderErrorFeature()?.Exception);
+        Refuse(context, reason);
+        return reason;
+    }
+
+    public static void Refuse(HttpContext context, CloseReason reason)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+        context.Response.StatusCode = StatusFor(reason);
+        context.Response.Headers[Header] = reason.Label();
+    }
+}

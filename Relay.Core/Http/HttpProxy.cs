@@ -1,0 +1,45 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Relay.Core.Connections;
+using Relay.Core.Mtls;
+using Relay.Core.Vocabulary;
+
+namespace Relay.Core.Http;
+
+/// <summary>
+/// The L7 path for one connection: hand the client side to Kestrel (<see cref="HttpServer"/>) with
+/// what the earlier stages learned, wait until Kestrel is done with it, and return the
+/// connection's close reason. Requests are forwarded and recorded one by one inside.
+/// </summary>
+internal sealed class HttpProxy(HttpServer server)
+{
+    /// <summary>
+    /// Which targets the L7 path serves in this version: outbound calls to a service that Relay
+    /// reaches without mesh TLS. HTTP to a mesh service (HTTP/2 between Relays) and inbound HTTP
+    /// are not built yet and keep the L4 path.
+    /// </summary>
+    public static bool Serves(UpstreamTarget target, MeshTlsRuntime? tls) =>
+        target.Cluster is not null && target.InboundPort is null && !OutboundSecurity.Applies(target.Service, tls);
+
+    public async Task<CloseReason> ServeAsync(
+        Socket client, SecuredStream clientSide, ProxyProtocol protocol, UpstreamTarget target, ActiveConnection connection, ConnectionRecord record)
+    {
+        var feature = new RelayConnectionFeature(connection.Direction, record.Destination!.Value, target, clientSide.Tls, protocol);
+        var context = new RelayConnectionContext(connection.Id, client, clientSide.Stream!, connection.Activity, feature);
+        connection.OnAbort(() => context.Abort(new ConnectionAbortedException("relay: connection stopped")));
+        var clean = await server.ServeAsync(protocol, context).ConfigureAwait(false);
+        if (clean == true)
+        {
+            await LingeringClose.RunAsync(client).ConfigureAwait(false);
+        }
+        record.BytesToUpstream = context.Stream.BytesRead;
+        record.BytesToClient = context.Stream.BytesWritten;
+        return connection.AbortReason ?? clean switch
+        {
+            true => CloseReason.Completed,
+            false => feature.LastFailure ?? CloseReason.ClientProtocolError,
+            // Kestrel is stopping (drain): the connection arrived after its endpoints unbound.
+            null => CloseReason.DrainDeadline,
+        };
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Relay.Core.Vocabulary;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Relay.Core.Http;
+
+/// <summary>
+/// Kestrel's HTTP/1.1 and HTTP/2 server over <see cref="RelayTransport"/>: every HTTP request is
+/// parsed by Kestrel's strict parser under its limits (docs/http.md), none by Relay. Started on
+/// the first HTTP connection, so a Relay that only carries TCP never builds it.
+/// </summary>
+internal sealed class HttpServer : IAsyncDisposable
+{
+    private readonly RelayTransport _transport = new();
+    private readonly ServiceProvider _services;
+    private readonly KestrelServer _server;
+    private readonly HttpForwarding _application;
+    private readonly Lazy<Task> _started;
+
+    public HttpServer(ClusterInvokers invokers, RequestRecorder recorder, ILoggerFactory loggerFactory)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddHttpForwarder();
+        _services = services.BuildServiceProvider();
+        _application = new HttpForwarding(_services.GetRequiredService<IHttpForwarder>(), invokers, recorder);
+        _server = new KestrelServer(Options.Create(KestrelOptions(_services)), _transport, loggerFactory);
+        _started = new Lazy<Task>(() => _server.StartAsync(_application, CancellationToken.None));
+    }
+
+    /// <summary>Hands one connection to Kestrel and waits until Kestrel is done with it; false when it was aborted.</summary>
+    public async Task<bool?> ServeAsync(ProxyProtocol protocol, RelayConnectionContext connection)
+    {
+        await _started.Value.ConfigureAwait(false);
+        if (!_transport.TryOffer(protocol, connection))
+        {
+            return null;
+        }
+        return !await connection.Closed.ConfigureAwait(false);
+    }
+
+    /// <summary>Drain: GOAWAY on HTTP/2, Connection: close on HTTP/1.1, in-flight requests finish until the token fires.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        _started.IsValueCreated ? _server.StopAsync(cancellationToken) : Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
+        _server.Dispose();
+        await _services.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static KestrelServerOptions KestrelOptions(IServiceProvider services)
+    {
+        // Kestrel's limits are its defaults (docs/http.md compares them with Envoy's and HAProxy's),
+        // except the body size: a proxy streams bodies of any size, as Envoy and HAProxy do, and
+        // Kestrel's 30 MB default would refuse uploads the app itself accepts.
+        var options = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = services };
+        options.Limits.MaxRequestBodySize = null;
+        options.Listen(new HttpEndPoint(ProxyProtocol.Http1), listen => listen.Protocols = HttpProtocols.Http1);
+        options.Listen(new HttpEndPoint(ProxyProtocol.Http2), listen => listen.Protocols = HttpProtocols.Http2);
+        return options;
+    }
+}

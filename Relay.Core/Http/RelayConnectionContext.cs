@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Relay.Core.Transport;
+
+namespace Relay.Core.Http;
+
+/// <summary>
+/// One accepted connection as Kestrel sees it: the client-side stream Relay's stages produced
+/// (the socket's own, or the plaintext inside terminated mesh TLS) as a duplex pipe, with
+/// <see cref="RelayConnectionFeature"/> among its features. <see cref="Closed"/> completes when
+/// Kestrel is done with it, so the connection's own stage can record and close it.
+/// </summary>
+internal sealed class RelayConnectionContext : ConnectionContext
+{
+    private readonly Socket _socket;
+    private readonly TaskCompletionSource<bool> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _closedToken = new();
+
+    public RelayConnectionContext(long id, Socket socket, Stream clientStream, ActivityClock activity, RelayConnectionFeature relay)
+    {
+        _socket = socket;
+        ConnectionId = id.ToString(CultureInfo.InvariantCulture);
+        Stream = new CountingStream(clientStream, activity);
+        // leaveOpen: the connection's stage owns the stream and the socket, and closes them (FIN or RST).
+        Transport = new DuplexPipe(
+            PipeReader.Create(Stream, new StreamPipeReaderOptions(leaveOpen: true)),
+            PipeWriter.Create(Stream, new StreamPipeWriterOptions(leaveOpen: true)));
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        Features.Set(relay);
+        ConnectionClosed = _closedToken.Token;
+    }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+    public override IDuplexPipe Transport { get; set; }
+
+    /// <summary>The client-side stream with its byte counts (the connection record's up/down).</summary>
+    public CountingStream Stream { get; }
+
+    /// <summary>True when Kestrel (or Relay) aborted the connection rather than closing it cleanly.</summary>
+    public Task<bool> Closed => _closed.Task;
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        // An abort is never a clean end: the client must see a reset, not a truncated body that looks whole.
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+        _socket.Close();
+        _closed.TrySetResult(true);
+        _closedToken.Cancel();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Transport.Input.CompleteAsync().ConfigureAwait(false);
+        await Transport.Output.CompleteAsync().ConfigureAwait(false);
+        _closed.TrySetResult(false);
+        // Not disposed: an abort from the registry may still arrive, and a CTS without a timer holds nothing.
+        _closedToken.Cancel();
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}

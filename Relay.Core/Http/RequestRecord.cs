@@ -1,0 +1,19 @@
+using Relay.Core.Vocabulary;
+
+namespace Relay.Core.Http;
+
+/// <summary>What the request access log and the request metrics say about one request.</summary>
+internal sealed record RequestRecord(
+    Direction Direction,
+    string Service,
+    string Method,
+    string Authority,
+    string Path,
+    string Protocol,
+    int Status,
+    long StartedAt,
+    long BytesToUpstream,
+    long BytesToClient,
+    string? Peer,
+    string RequestId,
+    string? Error);

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Observability;
+using Relay.Core.Vocabulary;
+
+namespace Relay.Core.Http;
+
+/// <summary>
+/// The per-request record beside the per-connection one: one access-log event (text, or JSON
+/// with --log-json, from the same template) and the request metrics, once per request.
+/// </summary>
+internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metrics)
+{
+    public void Completed(RequestRecord request)
+    {
+        var duration = Stopwatch.GetElapsedTime(request.StartedAt);
+        metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration);
+        LogRequest(logger, request.Direction.Label(), request.Service, request.Method, request.Authority, request.Path,
+            request.Protocol, request.Status, (long)duration.TotalMilliseconds, request.BytesToUpstream, request.BytesToClient,
+            request.Peer ?? "-", request.RequestId, request.Error ?? "-");
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information,
+        Message = "request direction={Direction} service={Service} method={Method} authority={Authority} path={Path} protocol={Protocol} status={Status} duration_ms={DurationMs} up={BytesToUpstream} down={BytesToClient} peer={PeerIdentity} request_id={RequestId} error={Error}")]
+    private static partial void LogRequest(ILogger logger, string direction, string service, string method, string authority, string path,
+        string protocol, int status, long durationMs, long bytesToUpstream, long bytesToClient, string peerIdentity, string requestId, string error);
+}

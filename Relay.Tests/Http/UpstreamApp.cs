@@ -1,0 +1,96 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using Relay.Tests.Support;
+
+namespace Relay.Tests.Http;
+
+/// <summary>
+/// An HTTP app on 127.0.0.1 for the L7 tests (ASP.NET Core on Kestrel), serving HTTP/1.1 or h2c:
+/// /echo echoes the request body (streamed, so chunked when the request was), /hello answers
+/// 1 KiB, /proto answers the protocol it saw, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
+/// /ws echoes WebSocket messages. Every request is counted, so a test can compare what the
+/// upstream saw with what the client was told.
+/// </summary>
+internal sealed class UpstreamApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private UpstreamApp(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public List<string> Paths { get; } = [];
+
+    public static async Task<UpstreamApp> StartAsync(HttpProtocols protocols = HttpProtocols.Http1)
+    {
+        var port = FreePorts.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols));
+        var app = builder.Build();
+        var upstream = new UpstreamApp(app, port);
+        app.UseWebSockets();
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref upstream._requests);
+            lock (upstream.Paths)
+            {
+                upstream.Paths.Add(context.Request.Path.Value ?? "");
+            }
+            await next(context);
+        });
+        app.MapPost("/echo", async context =>
+        {
+            context.Response.ContentType = "application/octet-stream";
+            await context.Request.Body.CopyToAsync(context.Response.Body);
+        });
+        app.MapGet("/abort", async context =>
+        {
+            // Headers and part of a 100 kB body, then the upstream dies.
+            context.Response.ContentLength = 100_000;
+            await context.Response.Body.WriteAsync(new byte[1_000]);
+            await context.Response.Body.FlushAsync();
+            // Let the headers and the first bytes reach Relay's client first: an RST arriving with
+            // them unread would discard them in the kernel and make this a before-headers failure.
+            await Task.Delay(300);
+            context.Abort();
+        });
+        app.MapGet("/hello", () => Results.Text(new string('x', 1024)));
+        app.MapGet("/proto", (HttpContext c) => Results.Text($"{c.Request.Protocol} id={c.Request.Headers["x-request-id"]} host={c.Request.Host}"));
+        app.MapGet("/ws", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    return;
+                }
+                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
+            }
+        });
+        await app.StartAsync();
+        return upstream;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(deadline.Token);
+        await _app.DisposeAsync();
+    }
+}
