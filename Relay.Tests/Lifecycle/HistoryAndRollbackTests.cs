@@ -36,7 +36,10 @@ public sealed class HistoryAndRollbackTests
         var good = f.Runtime.Current.Revision;
         // A bad push: every connection to svc now goes to a closed port.
         await File.WriteAllTextAsync(f.ConfigPath, f.Yaml("127.0.0.1:1"));
-        await f.WaitForReportAsync(1);
+        // The watcher may see the file between its truncation and its write (an empty or partial
+        // mesh.yaml, rejected) before the full write: wait for the bad push to be applied.
+        var applied = await f.WaitForAppliedAsync();
+        Assert.NotEqual(good, applied.RunningRevision);
         Assert.Null(await f.EchoThroughRelayAsync("broken"));
 
         var (entry, error) = ConfigRollback.Choose(new ConfigHistory(f.StateDirectory, 10), LifecycleState.Read(f.StateDirectory), null);
@@ -46,7 +49,7 @@ public sealed class HistoryAndRollbackTests
         Assert.True(result.Succeeded, string.Join("\n", result.Messages));
         Assert.Equal(good, f.Runtime.Current.Revision);
         Assert.Equal("works", await f.EchoThroughRelayAsync("works"));
-        Assert.Equal(ReloadOutcome.Applied, (await f.WaitForReportAsync(2)).Outcome);
+        Assert.Equal(good, (await f.WaitForAppliedAsync(after: applied)).RunningRevision);
     }
 
     [Fact]

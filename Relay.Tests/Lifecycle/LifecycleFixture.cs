@@ -97,6 +97,23 @@ internal sealed class LifecycleFixture : IAsyncDisposable
         return Reports[count - 1];
     }
 
+    /// <summary>Waits for the first Applied reload report after <paramref name="after"/> (or from the start) and returns it.</summary>
+    public async Task<ReloadReport> WaitForAppliedAsync(ReloadReport? after = null)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            var reports = Reports;
+            var start = after is null ? 0 : reports.ToList().IndexOf(after) + 1;
+            if (reports.Skip(start).FirstOrDefault(r => r.Outcome == ReloadOutcome.Applied) is { } applied)
+            {
+                return applied;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"no applied reload within {Wait}: {string.Join("; ", reports.Select(r => $"{r.Outcome} {string.Join(", ", r.Errors)}"))}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Long enough for a second, spurious reload to show up: debounce + two polls.</summary>
     public static Task SettleAsync() => Task.Delay(ConfigFileWatcher.DefaultDebounce + ConfigFileWatcher.DefaultPoll * 2);
 
