@@ -71,7 +71,7 @@ public sealed class RelayRuntimeLoopbackTests
         using var second = await relay.ConnectAsync();
         await SocketIo.SendAllAsync(first, new byte[] { 1 });
         await SocketIo.SendAllAsync(second, new byte[] { 2 });
-        await WaitUntilAsync(() => relay.Runtime.Registry.Count == 2);
+        await Eventually.TrueAsync(() => relay.Runtime.Registry.Count == 2, Wait);
 
         // The RST can beat connect()'s completion on loopback, so it may surface from either call.
         var error = await Assert.ThrowsAsync<SocketException>(async () =>
@@ -83,7 +83,7 @@ public sealed class RelayRuntimeLoopbackTests
         await relay.Log.WaitForAccessLineAsync(l => l.Contains("reason=max_connections_exceeded"), Wait);
 
         first.Dispose();
-        await WaitUntilAsync(() => relay.Runtime.Registry.Count < 2);
+        await Eventually.TrueAsync(() => relay.Runtime.Registry.Count < 2, Wait);
         using var fourth = await relay.ConnectAsync();
         await SocketIo.SendAllAsync(fourth, Encoding.ASCII.GetBytes("ok"));
         fourth.Shutdown(SocketShutdown.Send);
@@ -110,15 +110,5 @@ public sealed class RelayRuntimeLoopbackTests
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal("still here", Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client)));
         Assert.Contains("reason=\"client_reset\"} 1", relay.Exporter.Scrape());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not reached in time");
-            await Task.Delay(20);
-        }
     }
 }

@@ -51,7 +51,7 @@ public sealed class UpstreamConnectMetricsTests
             client.Shutdown(SocketShutdown.Send);
             Assert.Equal("hi", Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client, Wait)));
         }
-        await WaitForAsync(() => relay.Log.AccessLines.Count(l => l.Contains("reason=completed")) == Connections);
+        await Eventually.TrueAsync(() => relay.Log.AccessLines.Count(l => l.Contains("reason=completed")) == Connections, Wait);
 
         var scrape = relay.Exporter.Scrape();
         Assert.Contains($"relay_upstream_connect_seconds_count {Connections}\n", scrape);
@@ -76,15 +76,5 @@ public sealed class UpstreamConnectMetricsTests
         const string Prefix = "relay_upstream_connect_failures_total{service=\"orders\"} ";
         var line = scrape.Split('\n').SingleOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line[Prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "condition not reached in time");
-            await Task.Delay(20);
-        }
     }
 }
