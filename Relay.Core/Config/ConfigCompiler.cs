@@ -38,12 +38,23 @@ internal static class ConfigCompiler
         Required(mesh.TrustDomain).Value,
         mesh.Identity?.Value.ToString());
 
-    private static LimitsSnapshot CompileLimits(LimitsConfig limits) => new(
-        limits.MaxConnections?.Value ?? ConfigDefaults.MaxConnections,
-        limits.ConnectTimeout?.Value ?? ConfigDefaults.ConnectTimeout,
-        limits.IdleTimeout?.Value ?? ConfigDefaults.IdleTimeout,
-        limits.DrainTimeout?.Value ?? ConfigDefaults.DrainTimeout,
-        limits.BufferSize?.Value ?? ConfigDefaults.BufferSize);
+    private static LimitsSnapshot CompileLimits(LimitsConfig limits)
+    {
+        var perDirection = limits.MaxConnections?.Value ?? ConfigDefaults.MaxConnections;
+        return new(
+            perDirection,
+            limits.ConnectTimeout?.Value ?? ConfigDefaults.ConnectTimeout,
+            limits.IdleTimeout?.Value ?? ConfigDefaults.IdleTimeout,
+            limits.DrainTimeout?.Value ?? ConfigDefaults.DrainTimeout,
+            limits.BufferSize?.Value ?? ConfigDefaults.BufferSize)
+        {
+            MaxInboundConnections = limits.MaxInboundConnections?.Value ?? perDirection,
+            MaxOutboundConnections = limits.MaxOutboundConnections?.Value ?? perDirection,
+            MaxUnauthenticatedPerSource = limits.MaxUnauthenticatedPerSource?.Value ?? ConfigDefaults.MaxUnauthenticatedPerSource,
+            InboundHandshakeTimeout = limits.InboundHandshakeTimeout?.Value ?? ConfigDefaults.InboundHandshakeTimeout,
+            FirstByteTimeout = limits.FirstByteTimeout?.Value ?? ConfigDefaults.FirstByteTimeout,
+        };
+    }
 
     public static Located<T> Required<T>(Located<T>? value) =>
         value ?? throw new InvalidOperationException("compiling a config whose validation missed a required value");

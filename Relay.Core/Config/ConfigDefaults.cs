@@ -25,10 +25,32 @@ internal static class ConfigDefaults
     // TLS 1.3 only: one round trip, no renegotiation, no legacy cipher suites.
     public const SslProtocols MinTlsVersion = SslProtocols.Tls13;
 
-    // 10k connections × 2 directions × 64 KiB ≈ 1.3 GB worst case; a VM-sized bound on memory and fds.
+    // Per direction (inbound and outbound each have their own pool, as Linkerd's inbound and
+    // outbound proxies do): 10k connections × 2 buffers × 64 KiB ≈ 1.3 GB worst case per pool,
+    // a VM-sized bound; buffers are only held while bytes move (zero-byte reads).
     public const int MaxConnections = 10_000;
     public const int MinMaxConnections = 1;
     public const int MaxMaxConnections = 1_000_000;
+
+    // Inbound connections one source address (an IPv6 /64) may hold before authenticating. A
+    // peer Relay opening 1,000 connections/s whose handshakes take 100 ms (18x the 5.6 ms fresh
+    // mTLS p50 measured in issue 17) has ~100 in flight; 250 stalled hellos from one client were
+    // enough to lock out every other caller at a cap of 200. HAProxy's equivalent is a
+    // src_conn_cur rule, which it leaves to the operator.
+    public const int MaxUnauthenticatedPerSource = 128;
+    public const int MinMaxUnauthenticatedPerSource = 1;
+
+    // 3s for an inbound caller to finish the mesh handshake and send its preface. Neither anchor
+    // sets a default: Envoy's transport_socket_connect_timeout is unset (no deadline; only
+    // listener_filters_timeout, 15 s, bounds the ClientHello), HAProxy's `timeout client-hs`
+    // falls back to `timeout client`; Kestrel's HandshakeTimeout is 10 s. A mesh handshake is two
+    // round trips and a signature (5.6 ms p50 fresh mTLS on loopback; ~0.6 s at a 300 ms RTT),
+    // so 3 s refuses nothing real while a stalled hello holds its slot 3x shorter than 10 s.
+    public static readonly TimeSpan InboundHandshakeTimeout = TimeSpan.FromSeconds(3);
+
+    // 30s for an inbound plaintext client (permissive port, or no tls section) to send its first
+    // byte: Kestrel's RequestHeadersTimeout. Before, a silent caller held a slot for idle_timeout (1 h).
+    public static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(30);
 
     // 2s: a healthy peer in the same region answers a SYN in milliseconds; a dead one should fail fast.
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);

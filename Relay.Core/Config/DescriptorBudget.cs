@@ -37,14 +37,16 @@ public static class DescriptorBudget
         }
     }
 
-    public static long Required(LimitsSnapshot limits) => 2L * limits.MaxConnections + AdminLimits.MaxConnections + Baseline;
+    /// <summary>Both directions' pools full (each has its own, issue 17 §2), 2 descriptors per connection, plus the admin port and the baseline.</summary>
+    public static long Required(LimitsSnapshot limits) =>
+        2L * ((long)limits.MaxInboundConnections + limits.MaxOutboundConnections) + AdminLimits.MaxConnections + Baseline;
 
     /// <summary>A warning when <paramref name="limit"/> cannot hold the config's connections, else null.</summary>
     public static string? Check(LimitsSnapshot limits, long limit, string where)
     {
         var required = Required(limits);
         return limit >= required ? null : string.Create(CultureInfo.InvariantCulture,
-            $"warning: {where} allows {limit} open files, but limits.max_connections {limits.MaxConnections} needs about {required} (2 per connection + {AdminLimits.MaxConnections} admin + {Baseline}); Relay then admits only as many connections as fit (2 descriptors each, after those in use and {Margin} spare). Raise LimitNOFILE or lower max_connections.");
+            $"warning: {where} allows {limit} open files, but {limits.MaxInboundConnections} inbound + {limits.MaxOutboundConnections} outbound connections (limits.max_inbound_connections, max_outbound_connections; max_connections sets both) need about {required} (2 per connection + {AdminLimits.MaxConnections} admin + {Baseline}); Relay then admits only as many connections as fit (2 descriptors each, after those in use and {Margin} spare). Raise LimitNOFILE or lower the connection limits.");
     }
 
     /// <summary>The soft RLIMIT_NOFILE of this process, from /proc/self/limits; null if unreadable.</summary>

@@ -9,5 +9,15 @@ internal sealed record LimitsConfig(
     Located<TimeSpan>? DrainTimeout,
     Located<int>? BufferSize)
 {
+    public Located<int>? MaxInboundConnections { get; init; }
+
+    public Located<int>? MaxOutboundConnections { get; init; }
+
+    public Located<int>? MaxUnauthenticatedPerSource { get; init; }
+
+    public Located<TimeSpan>? InboundHandshakeTimeout { get; init; }
+
+    public Located<TimeSpan>? FirstByteTimeout { get; init; }
+
     public static LimitsConfig Empty(ConfigLocation at) => new(at, null, null, null, null, null);
 }

@@ -11,8 +11,12 @@ namespace Relay.Core.Connections;
 internal sealed class ActiveConnection
 {
     private const int NoReason = -1;
+    private const long NoDeadline = long.MaxValue;
     private int _abortReason = NoReason;
     private Action? _abort;
+    private SourceKey? _unauthenticatedSource;
+    private int _sourceHeld;
+    private long _firstByteDeadlineMs = NoDeadline;
 
     public ActiveConnection(long id, Direction direction, Socket client, TimeSpan idleTimeout)
     {
@@ -31,6 +35,32 @@ internal sealed class ActiveConnection
     public ActivityClock Activity { get; } = new();
 
     public TimeSpan IdleTimeout { get; set; }
+
+    /// <summary>When the connection was admitted (Environment.TickCount64).</summary>
+    public long OpenedAtMs { get; } = Environment.TickCount64;
+
+    /// <summary>Set at admission for an inbound connection holding a per-source slot until it authenticates.</summary>
+    internal SourceKey? UnauthenticatedSource
+    {
+        init
+        {
+            _unauthenticatedSource = value;
+            _sourceHeld = value is null ? 0 : 1;
+        }
+    }
+
+    /// <summary>The per-source slot to give back, exactly once across racing callers: null when none is held (any more).</summary>
+    internal SourceKey? TakeUnauthenticatedSource() =>
+        Interlocked.Exchange(ref _sourceHeld, 0) == 1 ? _unauthenticatedSource : null;
+
+    /// <summary>An inbound plaintext client that has not sent a byte is closed at this time (limits.first_byte_timeout).</summary>
+    public void AwaitFirstByte(TimeSpan timeout) =>
+        Volatile.Write(ref _firstByteDeadlineMs, OpenedAtMs + (long)timeout.TotalMilliseconds);
+
+    /// <summary>Whether the sweep should still watch for the first byte: a deadline is set and the client has not spoken.</summary>
+    public bool AwaitingFirstByte => Volatile.Read(ref _firstByteDeadlineMs) != NoDeadline && !Activity.ClientSpoke;
+
+    public bool FirstByteOverdue(long nowMs) => AwaitingFirstByte && nowMs >= Volatile.Read(ref _firstByteDeadlineMs);
 
     /// <summary>Set once the upstream is connected: resets both ends.</summary>
     public void OnAbort(Action abort)

@@ -12,6 +12,10 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     // Once per 10 s: enough to see that it is still happening, and the count says how much.
     private readonly LogThrottle _exhaustedLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
 
+    // The same for refusals at a connection limit: a flood refuses thousands a second, each with
+    // its access line; the warning says which limit, once per 10 s, per limit and direction.
+    private readonly LogThrottle[] _limitLogs = [.. Enumerable.Range(0, 4).Select(_ => new LogThrottle(TimeSpan.FromSeconds(10), TimeProvider.System))];
+
     public void Opened(Direction direction) => metrics.ConnectionOpened(direction);
 
     public void Attempted(string service, TimeSpan elapsed, bool succeeded) => metrics.UpstreamConnect(service, elapsed, succeeded);
@@ -23,6 +27,11 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
         if (record.Reason == CloseReason.ResourceExhausted && _exhaustedLog.TryEnter(out var suppressed))
         {
             LogExhausted(logger, suppressed);
+        }
+        if (record.Reason is CloseReason.MaxConnectionsExceeded or CloseReason.SourceLimitExceeded
+            && _limitLogs[(record.Reason == CloseReason.SourceLimitExceeded ? 2 : 0) + (int)record.Direction].TryEnter(out var refused))
+        {
+            LogLimitReached(logger, record.Direction.Label(), record.Reason.Label(), refused);
         }
         LogAccess(
             logger,
@@ -49,6 +58,10 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
         Message = "out of file descriptors or socket buffers (EMFILE/ENFILE/ENOBUFS): connections close as resource_exhausted; {Suppressed} more since the last report; raise LimitNOFILE or lower limits.max_connections")]
     private static partial void LogExhausted(ILogger logger, long suppressed);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "{Direction} connection refused as {Reason} (limits.max_{Direction}_connections or limits.max_unauthenticated_per_source); {Suppressed} more since the last report")]
+    private static partial void LogLimitReached(ILogger logger, string direction, string reason, long suppressed);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "access direction={Direction} client={Client} dst={Destination} service={Service} endpoint={Endpoint} up={BytesToUpstream} down={BytesToClient} duration_ms={DurationMs} reason={Reason} protocol={Protocol} detect={Detect} tls={TlsVersion} cipher={Cipher} alpn={Alpn} peer={PeerIdentity} policy={Policy} tls_error={TlsError} tls_stream={TlsStream}")]

@@ -7,8 +7,9 @@ namespace Relay.Core.Mtls;
 /// <summary>What both directions do with a finished mesh handshake: record it, and on failure close the stream.</summary>
 internal static class HandshakeConclusion
 {
-    // Upper bound on a mesh handshake in either direction: a peer that stalls mid-handshake holds
-    // a connection slot for at most this long (Envoy's transport_socket_connect_timeout is of the same order).
+    // Upper bound on an outbound mesh handshake: a peer that stalls mid-handshake holds a local
+    // app's connection for at most this long (Kestrel's HandshakeTimeout). Inbound callers, not yet
+    // authenticated, get limits.inbound_handshake_timeout (3 s) instead (issue 17 §2).
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <returns>The TLS facts (also recorded), or null after recording the failure and disposing the stream.</returns>

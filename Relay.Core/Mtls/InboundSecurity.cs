@@ -17,7 +17,8 @@ internal static class InboundSecurity
 
     /// <param name="detection">The detect stage's result: a silent caller (server-first) passes in
     /// permissive mode as plaintext and is refused in strict mode, like any non-mesh caller.</param>
-    public static async Task<SecuredStream> SecureAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime? tls, Detection detection, ConnectionRecord record)
+    /// <param name="handshakeTimeout">limits.inbound_handshake_timeout: the caller has not authenticated yet, so it gets less than HandshakeConclusion.Timeout.</param>
+    public static async Task<SecuredStream> SecureAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime? tls, Detection detection, ConnectionRecord record, TimeSpan handshakeTimeout)
     {
         if (tls is null)
         {
@@ -26,7 +27,7 @@ internal static class InboundSecurity
         }
         if (detection.Protocol == DetectedProtocol.MeshTls)
         {
-            return await TerminateAsync(client, port, tls, record).ConfigureAwait(false);
+            return await TerminateAsync(client, port, tls, record, handshakeTimeout).ConfigureAwait(false);
         }
         return port.Mtls == MtlsMode.Permissive
             ? SecuredStream.Plain(new NetworkStream(client, ownsSocket: false))
@@ -40,10 +41,10 @@ internal static class InboundSecurity
         : result.PeerReason == Relay.Tls.MeshTls.PeerRejectReason.IdentityNotAllowed ? "deny"
         : "-";
 
-    private static async Task<SecuredStream> TerminateAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record)
+    private static async Task<SecuredStream> TerminateAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record, TimeSpan handshakeTimeout)
     {
         var stream = new SslStream(new NetworkStream(client, ownsSocket: false), leaveInnerStreamOpen: false);
-        using var deadline = new CancellationTokenSource(HandshakeConclusion.Timeout);
+        using var deadline = new CancellationTokenSource(handshakeTimeout);
         var credentials = tls.Store.Current;
         var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, credentials, port.Allow, deadline.Token).ConfigureAwait(false);
         record.Policy = PolicyLabel(port, result);

@@ -37,11 +37,11 @@ internal sealed partial class ConnectionHandler(
         var limits = active.Snapshot.Limits;
         var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
         recorder.Opened(direction);
-        var connection = registry.TryOpen(direction, client, limits.IdleTimeout, limits.MaxConnections);
+        var (connection, refusal) = registry.TryOpen(direction, client, limits);
         try
         {
             record.Reason = connection is null
-                ? CloseReason.MaxConnectionsExceeded
+                ? refusal
                 : await ProxyAsync(client, listener, connection, active, record).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -88,12 +88,13 @@ internal sealed partial class ConnectionHandler(
         var detection = await DetectAsync(client, target, active.Tls).ConfigureAwait(false);
         record.Detected = detection.Label;
         var clientSide = target.InboundPort is { } port
-            ? await InboundSecurity.SecureAsync(client, port, active.Tls, detection, record).ConfigureAwait(false)
+            ? await InboundSecurity.SecureAsync(client, port, active.Tls, detection, record, active.Snapshot.Limits.InboundHandshakeTimeout).ConfigureAwait(false)
             : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
         if (clientSide.Stream is null)
         {
             return clientSide.Failure;
         }
+        Admit(connection, clientSide, detection, active.Snapshot.Limits);
         record.Protocol = Decide(target, detection, clientSide);
         return record.Protocol switch
         {
@@ -114,6 +115,23 @@ internal sealed partial class ConnectionHandler(
             : clientSide.Tls is null ? ProtocolDecision.Decide(target.Protocol, detection)
             : ProxyProtocol.Tcp;
         return decision != ProxyProtocol.Tcp && HttpProxy.Serves(target) ? decision : ProxyProtocol.Tcp;
+    }
+
+    /// <summary>
+    /// Past the security stage: an authenticated mesh caller, or a plaintext caller that already
+    /// sent bytes, frees its source's slot; a plaintext caller that has sent nothing yet must do so
+    /// within limits.first_byte_timeout (issue 17 §2) instead of holding a slot for idle_timeout.
+    /// </summary>
+    private void Admit(ActiveConnection connection, SecuredStream clientSide, Detection detection, LimitsSnapshot limits)
+    {
+        var plaintext = clientSide.Tls is null && !clientSide.MeshHttp2;
+        var spoke = detection.End is DetectionEnd.Recognised or DetectionEnd.BudgetSpent;
+        if (connection.Direction == Direction.Inbound && plaintext && !spoke)
+        {
+            connection.AwaitFirstByte(limits.FirstByteTimeout);
+            return;
+        }
+        registry.Authenticated(connection);
     }
 
     /// <summary>The detect stage runs when the port or service is not <c>tcp</c>, or inbound mTLS needs to see a ClientHello.</summary>

@@ -14,8 +14,8 @@ internal static class DuplexCopier
     {
         var toUpstream = new ByteCounter();
         var toClient = new ByteCounter();
-        var up = CopyOneWayAsync(client, upstream, clock, toUpstream);
-        var down = CopyOneWayAsync(upstream, client, clock, toClient);
+        var up = CopyOneWayAsync(client, upstream, clock, toUpstream, fromClient: true);
+        var down = CopyOneWayAsync(upstream, client, clock, toClient, fromClient: false);
         var first = await Task.WhenAny(up, down).ConfigureAwait(false);
         var second = first == up ? down : up;
         var reason = ReasonFor(first == up, first.Result);
@@ -44,7 +44,7 @@ internal static class DuplexCopier
         _ => clientToUpstream ? CloseReason.UpstreamReset : CloseReason.ClientReset,
     };
 
-    private static async Task<CopyOutcome> CopyOneWayAsync(ConnectionEnd from, ConnectionEnd to, ActivityClock clock, ByteCounter counter)
+    private static async Task<CopyOutcome> CopyOneWayAsync(ConnectionEnd from, ConnectionEnd to, ActivityClock clock, ByteCounter counter, bool fromClient)
     {
         while (true)
         {
@@ -76,7 +76,14 @@ internal static class DuplexCopier
                     return CopyOutcome.SinkFailed;
                 }
                 counter.Value += buffer.Length;
-                clock.Touch();
+                if (fromClient)
+                {
+                    clock.TouchFromClient();
+                }
+                else
+                {
+                    clock.Touch();
+                }
             }
             from.Input.AdvanceTo(buffer.End);
             if (result.IsCompleted)

@@ -13,6 +13,9 @@ public enum CloseReason
     IdleTimeout = 11,
     ClientProtocolError = 12,
 
+    /// <summary>An inbound plaintext client sent no byte within limits.first_byte_timeout.</summary>
+    FirstByteTimeout = 13,
+
     UpstreamConnectFailed = 20,
     UpstreamConnectTimeout = 21,
     UpstreamReset = 22,
@@ -31,6 +34,9 @@ public enum CloseReason
     LoopDetected = 43,
     MaxConnectionsExceeded = 44,
     InboundPortNotDeclared = 45,
+
+    /// <summary>The caller's address already holds limits.max_unauthenticated_per_source connections that have not authenticated.</summary>
+    SourceLimitExceeded = 46,
 
     OriginalDestinationUnavailable = 50,
     DrainDeadline = 51,

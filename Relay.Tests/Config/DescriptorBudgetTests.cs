@@ -33,7 +33,9 @@ public sealed class DescriptorBudgetTests
         var warning = DescriptorBudget.Check(limits, 1024, "unit LimitNOFILE");
 
         Assert.NotNull(warning);
-        Assert.Contains("allows 1024 open files, but limits.max_connections 10000 needs about 21536", warning, StringComparison.Ordinal);
+        // 10,000 per direction: 2 x (10,000 + 10,000) + 1,024 admin + 512.
+        Assert.Contains("allows 1024 open files, but 10000 inbound + 10000 outbound connections", warning, StringComparison.Ordinal);
+        Assert.Contains("need about 41536", warning, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -13,8 +13,9 @@ namespace Relay.Tests.Runtime;
 /// </summary>
 internal sealed class LoopbackRelay : IAsyncDisposable
 {
-    private LoopbackRelay(RelayRuntime runtime, CapturingLoggerProvider log, RelayMetrics metrics, PrometheusExporter exporter, int outboundPort, string header)
+    private LoopbackRelay(RelayRuntime runtime, CapturingLoggerProvider log, RelayMetrics metrics, PrometheusExporter exporter, int outboundPort, string header, int inboundPort = 0)
     {
+        InboundPort = inboundPort;
         _header = header;
         Runtime = runtime;
         Log = log;
@@ -38,6 +39,9 @@ internal sealed class LoopbackRelay : IAsyncDisposable
 
     public int OutboundPort { get; }
 
+    /// <summary>The capture inbound listener's port (connections there are inbound).</summary>
+    public int InboundPort { get; }
+
     public static Task<LoopbackRelay> StartAsync(IPEndPoint upstream, string limitsYaml) =>
         StartAsync($"limits: {limitsYaml}\n", new OriginalDestination(NetEndpoint.From(upstream)));
 
@@ -46,9 +50,10 @@ internal sealed class LoopbackRelay : IAsyncDisposable
     public static async Task<LoopbackRelay> StartAsync(string sections, OriginalDestination? destination)
     {
         var outbound = FreePorts.Next();
+        var inbound = FreePorts.Next();
         var header = $$"""
             mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{outbound}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
+            capture: { outbound_port: {{outbound}}, inbound_port: {{inbound}}, ipv6: false }
             admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
 
             """;
@@ -63,7 +68,7 @@ internal sealed class LoopbackRelay : IAsyncDisposable
         });
         var runtime = created ?? throw new InvalidOperationException(string.Join("; ", errors));
         await runtime.StartAsync();
-        return new LoopbackRelay(runtime, log, metrics, exporter, outbound, header);
+        return new LoopbackRelay(runtime, log, metrics, exporter, outbound, header, inbound);
     }
 
     public async Task<Socket> ConnectAsync()
