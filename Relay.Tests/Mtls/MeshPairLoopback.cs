@@ -27,6 +27,12 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     public required CapturingLoggerProvider LogB { get; init; }
     public required PrometheusExporter MetricsB { get; init; }
     public required int OutboundPortA { get; init; }
+
+    /// <summary>B's outbound listener: B's local apps (passthrough to the app's port).</summary>
+    public required int OutboundPortB { get; init; }
+
+    /// <summary>B's inbound listener, where A's mesh connections arrive.</summary>
+    public required int InboundPortB { get; init; }
     public required string Directory { get; init; }
 
     /// <summary>A's mesh.yaml text, for tests that reload A with an edited copy.</summary>
@@ -40,7 +46,7 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
     public static async Task<MeshPairLoopback> StartAsync(
         IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict", ClientHelloTap? tap = null,
-        string protocolOnA = "tcp", string protocolOnB = "tcp")
+        string protocolOnA = "tcp", string protocolOnB = "tcp", string limitsOnB = "")
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("relay-mtls-pair-").FullName;
         Assert.True(CertificateAuthority.InitRoot(TrustDomain, Path.Combine(dir, "ca"), 2).Succeeded);
@@ -59,11 +65,13 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
               app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}], protocol: {{protocolOnA}} }
             """);
         var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
-        var (logB, b, exporterB, yamlB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
+        var outboundB = FreePorts.Next();
+        var limits = limitsOnB.Length == 0 ? "" : $"limits: {limitsOnB}\n";
+        var (logB, b, exporterB, yamlB) = await StartRelayAsync(dir, "b", outboundB, new NetEndpoint(IPAddress.Loopback, app.Port), limits + $$"""
             inbound:
               - { port: {{app.Port}}, forward_to: "127.0.0.1:{{app.Port}}", mtls: {{mtlsOnB}}{{allow}}, protocol: {{protocolOnB}} }
             """, inboundB);
-        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir, YamlA = yamlA, YamlB = yamlB };
+        return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, OutboundPortB = outboundB, InboundPortB = inboundB, Directory = dir, YamlA = yamlA, YamlB = yamlB };
     }
 
     public async Task<Socket> ConnectToAAsync()
