@@ -46,4 +46,28 @@ public sealed class LimitsSectionTests
         Assert.Equal(TimeSpan.FromSeconds(1), limits.DrainTimeout);
         Assert.Equal(4096, limits.BufferSize);
     }
+
+    [Fact]
+    public void Load_DirectionAndHostileInputLimits_CompiledAndDefaulted()
+    {
+        var limits = Valid(MeshHeader + "limits:\n  max_connections: 50\n  max_inbound_connections: 7\n  max_unauthenticated_per_source: 3\n  inbound_handshake_timeout: 1s\n  first_byte_timeout: 5s\n").Limits;
+        var defaults = Valid(MeshHeader).Limits;
+
+        Assert.Equal((7, 50, 3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)),
+            (limits.MaxInboundConnections, limits.MaxOutboundConnections, limits.MaxUnauthenticatedPerSource, limits.InboundHandshakeTimeout, limits.FirstByteTimeout));
+        Assert.Equal((10_000, 10_000, 128, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30)),
+            (defaults.MaxInboundConnections, defaults.MaxOutboundConnections, defaults.MaxUnauthenticatedPerSource, defaults.InboundHandshakeTimeout, defaults.FirstByteTimeout));
+    }
+
+    [Theory]
+    [InlineData("max_inbound_connections: 0", "limits.max_inbound_connections")]
+    [InlineData("max_outbound_connections: 1000001", "limits.max_outbound_connections")]
+    [InlineData("max_unauthenticated_per_source: 0", "limits.max_unauthenticated_per_source")]
+    public void Load_NewLimitOutOfRange_Reported(string line, string keyPath)
+    {
+        var error = SingleError(MeshHeader + $"limits:\n  {line}\n");
+
+        Assert.Equal(keyPath, error.KeyPath);
+        Assert.Contains("must be between", error.Message, StringComparison.Ordinal);
+    }
 }
