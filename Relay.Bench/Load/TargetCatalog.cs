@@ -140,7 +140,10 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
 
     private Process StartRelay(string name, string yaml)
     {
-        var config = Path.Combine(workspace.Dir, $"{name}.yaml");
+        // Not beside the logs: Relay watches its config's directory (inotify), and with the log in
+        // the same directory every log write woke the watcher; at relay-http's rps-c64, one request
+        // line per request meant ~15,000 inotify reads/s (strace -c, 2026-12-01).
+        var config = Path.Combine(workspace.ConfigDir, $"{name}.yaml");
         File.WriteAllText(config, yaml);
         // The environment systemd/relay.service sets (none beyond the defaults), so the benchmark runs what users run.
         return processes.Start([.. relay.Command, "run", "--config", config,
