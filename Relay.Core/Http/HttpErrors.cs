@@ -40,7 +40,7 @@ internal static class HttpErrors
     {
         CloseReason.UpstreamConnectFailed or CloseReason.UpstreamConnectTimeout or CloseReason.NoHealthyEndpoint => StatusCodes.Status503ServiceUnavailable,
         CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
-        CloseReason.ClientReset => StatusCodes.Status400BadRequest,
+        CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };
 

@@ -33,8 +33,12 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        CloseReason? failure = null;
-        if (relay.Target.Cluster is not { } cluster)
+        CloseReason? failure = RequestFraming.Refuse(context);
+        if (failure is not null)
+        {
+            // Refused before forwarding (400 + close): nothing reaches the upstream.
+        }
+        else if (relay.Target.Cluster is not { } cluster)
         {
             failure = CloseReason.NoHealthyEndpoint;
             HttpErrors.Refuse(context, failure.Value);

@@ -36,8 +36,9 @@ internal sealed class HttpProxy(HttpServer server)
         record.BytesToClient = context.Stream.BytesWritten;
         return connection.AbortReason ?? clean switch
         {
-            true => CloseReason.Completed,
-            false => feature.LastFailure ?? CloseReason.ClientProtocolError,
+            // A clean close can still be Kestrel refusing the client (408 slowloris, 431, 400).
+            true => context.EndReason.Reason ?? CloseReason.Completed,
+            false => feature.LastFailure ?? context.EndReason.Reason ?? CloseReason.ClientProtocolError,
             // Kestrel is stopping (drain): the connection arrived after its endpoints unbound.
             null => CloseReason.DrainDeadline,
         };

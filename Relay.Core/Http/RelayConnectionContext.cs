@@ -31,6 +31,7 @@ internal sealed class RelayConnectionContext : ConnectionContext
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         Features.Set(relay);
+        Features.Set<Microsoft.AspNetCore.Connections.Features.IConnectionMetricsTagsFeature>(EndReason);
         ConnectionClosed = _closedToken.Token;
     }
 
@@ -41,6 +42,9 @@ internal sealed class RelayConnectionContext : ConnectionContext
     public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
 
     public override IDuplexPipe Transport { get; set; }
+
+    /// <summary>Why Kestrel ended the connection, when it was Kestrel's decision (408, GOAWAY...).</summary>
+    public KestrelEndReason EndReason { get; } = new();
 
     /// <summary>The client-side stream with its byte counts (the connection record's up/down).</summary>
     public CountingStream Stream { get; }
