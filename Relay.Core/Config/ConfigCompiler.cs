@@ -43,7 +43,11 @@ internal static class ConfigCompiler
         limits.ConnectTimeout?.Value ?? ConfigDefaults.ConnectTimeout,
         limits.IdleTimeout?.Value ?? ConfigDefaults.IdleTimeout,
         limits.DrainTimeout?.Value ?? ConfigDefaults.DrainTimeout,
-        limits.BufferSize?.Value ?? ConfigDefaults.BufferSize);
+        limits.BufferSize?.Value ?? ConfigDefaults.BufferSize)
+    {
+        HttpRequestHeadersTimeout = limits.HttpRequestHeadersTimeout?.Value ?? ConfigDefaults.HttpRequestHeadersTimeout,
+        HttpKeepAliveTimeout = limits.HttpKeepAliveTimeout?.Value ?? ConfigDefaults.HttpKeepAliveTimeout,
+    };
 
     public static Located<T> Required<T>(Located<T>? value) =>
         value ?? throw new InvalidOperationException("compiling a config whose validation missed a required value");

@@ -6,4 +6,11 @@ public sealed record LimitsSnapshot(
     TimeSpan ConnectTimeout,
     TimeSpan IdleTimeout,
     TimeSpan DrainTimeout,
-    int BufferSize);
+    int BufferSize)
+{
+    /// <summary>HTTP: time for a request's line and headers to arrive (Kestrel RequestHeadersTimeout); a 408 after.</summary>
+    public TimeSpan HttpRequestHeadersTimeout { get; init; } = ConfigDefaults.HttpRequestHeadersTimeout;
+
+    /// <summary>HTTP: idle time between requests on one connection (Kestrel KeepAliveTimeout); a close after.</summary>
+    public TimeSpan HttpKeepAliveTimeout { get; init; } = ConfigDefaults.HttpKeepAliveTimeout;
+}

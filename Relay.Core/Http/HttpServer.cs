@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Relay.Core.Config;
 using Relay.Core.Vocabulary;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -41,6 +42,19 @@ internal sealed class HttpServer : IAsyncDisposable
             return null;
         }
         return !await connection.Closed.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies the config's HTTP limits; called at start and by every config swap (reload, undo).
+    /// Kestrel reads both timeouts from these options when it arms each timer (the header timeout
+    /// when a request's first byte arrives, the keep-alive timeout when a request ends: Http1Connection,
+    /// Http2Connection), so a reload applies to the next request on every connection, live ones
+    /// included; a request already waiting keeps the timer it armed.
+    /// </summary>
+    public void Apply(LimitsSnapshot limits)
+    {
+        _server.Options.Limits.RequestHeadersTimeout = limits.HttpRequestHeadersTimeout;
+        _server.Options.Limits.KeepAliveTimeout = limits.HttpKeepAliveTimeout;
     }
 
     /// <summary>Drain: GOAWAY on HTTP/2, Connection: close on HTTP/1.1, in-flight requests finish until the token fires.</summary>
