@@ -1,33 +1,62 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Relay.Core.Upstreams;
 
 namespace Relay.Core.Http;
 
 /// <summary>
-/// One <see cref="HttpMessageInvoker"/> per cluster (YARP's model: one client per cluster, its
-/// connection pool shared by every request to that service). Its ConnectCallback ignores the
-/// request URI's host and dials the endpoint Relay's balancer picks, with Relay's connect timeout
-/// and passive ejection, so every new upstream connection is balanced like an L4 one.
-/// A cluster rebuilt by a reload gets a new invoker; the old one goes with its cluster.
+/// The current <see cref="Invoker"/> of each upstream (an outbound service, or an inbound port's
+/// local app): one SocketsHttpHandler each, YARP's model of one client per cluster, with one pool
+/// per endpoint. Its ConnectCallback ignores DNS and dials the endpoint the request's prefix
+/// names, with Relay's connect timeout and passive ejection, and for a mesh service runs mesh
+/// mTLS with ALPN relay/h2 (<see cref="MeshHttpConnector"/>). An upstream whose spec changes
+/// (reload, rotation) gets a new invoker; the old one retires when its last request ends.
 /// </summary>
-internal sealed class ClusterInvokers(IConnectAttemptSink recorder)
+internal sealed class ClusterInvokers(IConnectAttemptSink recorder) : IDisposable
 {
     /// <summary>
     /// Idle upstream connections close after 60 s: SocketsHttpHandler's default, which YARP's
-    /// client factory keeps, and below nginx's 75 s keepalive_timeout, so Relay normally closes
-    /// an idle connection before the server does rather than reusing one it is closing.
+    /// client factory keeps, and below nginx's 75 s keepalive_timeout and Kestrel's 130 s, so Relay
+    /// normally closes an idle connection before the server does rather than reusing one it is closing.
     /// </summary>
     private static readonly TimeSpan PooledIdle = TimeSpan.FromSeconds(60);
 
-    private readonly ConditionalWeakTable<ClusterState, Invoker> _byCluster = new();
+    private readonly ConcurrentDictionary<string, Invoker> _current = new(StringComparer.Ordinal);
 
-    public Invoker For(ClusterState cluster) => _byCluster.GetValue(cluster, Create);
-
-    private Invoker Create(ClusterState cluster)
+    /// <summary>The invoker for <paramref name="spec"/>, with a hold taken for one request: call <see cref="Invoker.Exit"/> after it.</summary>
+    public Invoker Enter(InvokerSpec spec)
     {
+        while (true)
+        {
+            if (_current.TryGetValue(spec.Key, out var existing) && existing.Spec.SameAs(spec))
+            {
+                if (existing.TryEnter())
+                {
+                    return existing;
+                }
+                continue;
+            }
+            var created = Create(spec);
+            var swapped = existing is null ? _current.TryAdd(spec.Key, created) : _current.TryUpdate(spec.Key, created, existing);
+            if (!swapped)
+            {
+                // Another request built one first: use (or compare against) that one.
+                created.Dispose();
+                continue;
+            }
+            existing?.Retire();
+            if (created.TryEnter())
+            {
+                return created;
+            }
+        }
+    }
+
+    private Invoker Create(InvokerSpec spec)
+    {
+        Invoker? invoker = null;
         var handler = new SocketsHttpHandler
         {
             // YARP's ForwarderHttpClientFactory settings: a proxy forwards what it gets, unchanged.
@@ -37,25 +66,40 @@ internal sealed class ClusterInvokers(IConnectAttemptSink recorder)
             UseCookies = false,
             ActivityHeadersPropagator = null,
             PooledConnectionIdleTimeout = PooledIdle,
-            // HTTP/2 to an app: more than one connection when one hits the server's stream limit.
+            // HTTP/2: a second connection to an endpoint only once the first has the server's
+            // SETTINGS_MAX_CONCURRENT_STREAMS in flight (100 between Relays: HttpServer).
             EnableMultipleHttp2Connections = true,
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(cluster, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(invoker!, Invoker.IndexOf(context.DnsEndPoint.Host), cancellationToken),
         };
-        return new Invoker(new HttpMessageInvoker(handler, disposeHandler: true), $"http://{cluster.Service.Name}.relay.invalid");
+        invoker = new Invoker(spec, new HttpMessageInvoker(handler, disposeHandler: true));
+        return invoker;
     }
 
-    private async ValueTask<Stream> ConnectAsync(ClusterState cluster, CancellationToken cancellationToken)
+    private async ValueTask<Stream> ConnectAsync(Invoker invoker, int index, CancellationToken cancellationToken)
     {
-        var order = cluster.PickOrder(Environment.TickCount64);
-        var result = await UpstreamConnector.ConnectAsync(cluster, order, cluster.Service.ConnectTimeout, recorder, cancellationToken).ConfigureAwait(false);
-        if (result.Socket is null)
+        var spec = invoker.Spec;
+        var endpoint = spec.Endpoints[index];
+        var connected = spec.Cluster is { } cluster
+            ? await UpstreamConnector.ConnectAsync(cluster, [index], spec.ConnectTimeout, recorder, cancellationToken).ConfigureAwait(false)
+            : await UpstreamConnector.ConnectAsync(endpoint, spec.ServiceName, spec.ConnectTimeout, recorder, cancellationToken).ConfigureAwait(false);
+        if (connected.Socket is not { } socket)
         {
-            throw new UpstreamUnavailableException(result.Failure);
+            throw new UpstreamUnavailableException(connected.Failure);
         }
-        return new NetworkStream(result.Socket, ownsSocket: true);
+        if (spec.Kind == InvokerKind.App)
+        {
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        var (stream, failure) = await MeshHttpConnector.SecureAsync(socket, endpoint, spec).ConfigureAwait(false);
+        return stream ?? throw new UpstreamUnavailableException(failure);
     }
 
-    /// <param name="Prefix">The destination prefix YARP builds request URIs from: it keys the
-    /// handler's pool; the Host header is the client's own (HttpTransformer.Empty keeps it).</param>
-    internal sealed record Invoker(HttpMessageInvoker Client, string Prefix);
+    public void Dispose()
+    {
+        foreach (var invoker in _current.Values)
+        {
+            invoker.Dispose();
+        }
+        _current.Clear();
+    }
 }

@@ -38,7 +38,12 @@ internal static class HttpErrors
 
     public static int StatusFor(CloseReason reason) => reason switch
     {
-        CloseReason.UpstreamConnectFailed or CloseReason.UpstreamConnectTimeout or CloseReason.NoHealthyEndpoint => StatusCodes.Status503ServiceUnavailable,
+        // No connection could be made (TCP, or the mesh handshake to the peer Relay): Envoy's 503
+        // "upstream connect error or disconnect/reset before headers" covers TLS failures too.
+        CloseReason.UpstreamConnectFailed or CloseReason.UpstreamConnectTimeout or CloseReason.NoHealthyEndpoint
+            or CloseReason.TlsHandshakeFailed or CloseReason.TlsPeerIdentityRejected or CloseReason.TlsPeerCertificateInvalid
+            or CloseReason.ResourceExhausted => StatusCodes.Status503ServiceUnavailable,
+        CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
         CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
         CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
@@ -52,13 +57,31 @@ internal static class HttpErrors
         return reason;
     }
 
-    public static void Refuse(HttpContext context, CloseReason reason)
+    public static void Refuse(HttpContext context, CloseReason reason) => Refuse(context, reason, StatusFor(reason));
+
+    public static void Refuse(HttpContext context, CloseReason reason, int status)
     {
         if (context.Response.HasStarted)
         {
             return;
         }
-        context.Response.StatusCode = StatusFor(reason);
+        context.Response.StatusCode = status;
         context.Response.Headers[Header] = reason.Label();
+    }
+
+    /// <summary>
+    /// True when the forward failed because no connection to the endpoint could be made (TCP
+    /// connect or the mesh handshake): nothing of the request left Relay, so another endpoint may take it.
+    /// </summary>
+    public static bool IsConnectFailure(HttpContext context)
+    {
+        for (var e = context.GetForwarderErrorFeature()?.Exception; e is not null; e = e.InnerException)
+        {
+            if (e is UpstreamUnavailableException unavailable)
+            {
+                return unavailable.Reason != CloseReason.ResourceExhausted;
+            }
+        }
+        return false;
     }
 }

@@ -4,17 +4,21 @@ using System.Net.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Relay.Core.Config;
+using Relay.Core.Connections;
 using Relay.Core.Vocabulary;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Relay.Core.Http;
 
 /// <summary>
-/// Kestrel's application: every request Kestrel parsed is forwarded with YARP's
+/// Kestrel's application: every request Kestrel parsed is routed under the current config
+/// (<see cref="RequestTarget"/>), sent to the endpoint the balancer picks with YARP's
 /// <see cref="IHttpForwarder"/> (hop-by-hop headers, Upgrade/WebSocket, 100-continue, trailers,
-/// cancellation) through the cluster's invoker, in the client's own HTTP version, and recorded once.
+/// cancellation) through the upstream's invoker, and recorded once.
 /// </summary>
-internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers invokers, RequestRecorder recorder) : IHttpApplication<HttpContext>
+internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers invokers, RequestRecorder recorder, ActiveConfigHolder config)
+    : IHttpApplication<HttpContext>
 {
     public const string RequestIdHeader = "x-request-id";
 
@@ -29,44 +33,96 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var started = Stopwatch.GetTimestamp();
         var relay = context.Features.Get<RelayConnectionFeature>()!;
         var requestId = EnsureRequestId(context.Request.Headers);
+        var http11Behind = OriginalProtocol.Take(context.Request.Headers, relay.FromPeerRelay);
         var requestBody = new CountingStream(context.Request.Body);
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        CloseReason? failure = RequestFraming.Refuse(context);
-        if (failure is not null)
+        var route = RequestTarget.Resolve(relay, config.Current);
+        // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
+        var framing = RequestFraming.Refuse(context);
+        var (failure, endpoint) = framing is not null ? (framing, "-")
+            : route.Spec is { } spec
+            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody).ConfigureAwait(false)
+            : (route.Refusal, "-");
+        if (framing is null && route.Spec is null)
         {
-            // Refused before forwarding (400 + close): nothing reaches the upstream.
-        }
-        else if (relay.Target.Cluster is not { } cluster)
-        {
-            failure = CloseReason.NoHealthyEndpoint;
-            HttpErrors.Refuse(context, failure.Value);
-        }
-        else
-        {
-            var invoker = invokers.For(cluster);
-            var error = await forwarder.SendAsync(context, invoker.Prefix, invoker.Client, RequestConfig(relay), HttpTransformer.Empty).ConfigureAwait(false);
-            failure = error == ForwarderError.None ? null : HttpErrors.Apply(context, error);
+            HttpErrors.Refuse(context, route.Refusal, route.Status);
         }
         relay.LastFailure = failure ?? relay.LastFailure;
         recorder.Completed(new RequestRecord(
-            relay.Direction, relay.Target.ServiceName ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
+            relay.Direction, route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", context.Request.Protocol, context.Response.StatusCode, started,
-            requestBody.BytesRead, responseBody.BytesWritten, relay.Peer?.Peer.ToString(), requestId, failure?.Label()));
+            requestBody.BytesRead, responseBody.BytesWritten, relay.Peer?.Peer.ToString(), requestId, failure?.Label(), endpoint));
     }
 
     /// <summary>
-    /// Apps keep their own protocol: an HTTP/1.1 client's request goes upstream as HTTP/1.1, an h2c
-    /// client's as HTTP/2 with prior knowledge (Exact: never a silent downgrade). The activity
-    /// timeout (no bytes either way) is the target's idle timeout, as for an L4 connection.
+    /// Sends the request to the endpoint the balancer picks. When no connection to it could be
+    /// made (connect or mesh handshake failed: nothing of the request was sent), the next endpoint
+    /// in the pick order gets it, as an L4 connection fails over; anything later is answered.
     /// </summary>
-    private static ForwarderRequestConfig RequestConfig(RelayConnectionFeature relay) => new()
+    private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
+        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody)
     {
-        Version = relay.Protocol == ProxyProtocol.Http2 ? HttpVersion.Version20 : HttpVersion.Version11,
-        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        ActivityTimeout = relay.Target.IdleTimeout,
-    };
+        var invoker = invokers.Enter(spec);
+        try
+        {
+            var order = spec.Cluster?.PickOrder(Environment.TickCount64) ?? [0];
+            var requestConfig = RequestConfig(relay, spec, target, http11Behind);
+            var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
+            for (var attempt = 0; ; attempt++)
+            {
+                var index = order[attempt];
+                var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, transformer).ConfigureAwait(false);
+                var endpoint = invoker.Endpoints[index].ToString();
+                if (error == ForwarderError.None)
+                {
+                    return (null, endpoint);
+                }
+                var reason = HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
+                if (attempt + 1 < order.Length && NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context))
+                {
+                    // YARP set its own status and error feature; clear both for the next attempt.
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Features.Set<IForwarderErrorFeature>(null);
+                    continue;
+                }
+                HttpErrors.Refuse(context, reason);
+                return (reason, endpoint);
+            }
+        }
+        finally
+        {
+            invoker.Exit();
+        }
+    }
+
+    private static bool NothingSent(HttpContext context, CountingStream requestBody) => requestBody.BytesRead == 0 && !context.Response.HasStarted;
+
+    private static bool ProtocolIs2(HttpContext context) => HttpProtocol.IsHttp2(context.Request.Protocol);
+
+    /// <summary>
+    /// The upstream's HTTP version. To a peer Relay: HTTP/2 always (relay/h2). To an app: the
+    /// client's own version (Exact: never a silent downgrade), where an inbound port's
+    /// <c>protocol: http</c> or <c>http2</c>/<c>grpc</c> fixes it, and a request from a peer Relay
+    /// travels in the version its original client spoke. The activity timeout (no bytes either
+    /// way) is the target's idle timeout, as for an L4 connection.
+    /// </summary>
+    private static ForwarderRequestConfig RequestConfig(RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind)
+    {
+        var http2 = spec.Kind == InvokerKind.Mesh || target.InboundPort?.Protocol switch
+        {
+            AppProtocol.Http => false,
+            AppProtocol.Http2 or AppProtocol.Grpc => true,
+            _ => relay.Protocol == ProxyProtocol.Http2 && !http11Behind,
+        };
+        return new()
+        {
+            Version = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            ActivityTimeout = target.IdleTimeout,
+        };
+    }
 
     /// <summary>Keeps the caller's x-request-id; generates one (a UUID, like Envoy's) when absent.</summary>
     private static string EnsureRequestId(IHeaderDictionary headers)

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Relay.Core.Connections;
@@ -14,17 +15,20 @@ namespace Relay.Core.Http;
 internal sealed class HttpProxy(HttpServer server)
 {
     /// <summary>
-    /// Which targets the L7 path serves in this version: outbound calls to a service that Relay
-    /// reaches without mesh TLS. HTTP to a mesh service (HTTP/2 between Relays) and inbound HTTP
-    /// are not built yet and keep the L4 path.
+    /// Which targets the L7 path serves: an outbound service (over plaintext to the app, or over
+    /// relay/h2 to the peer Relays of a mesh service) and an inbound port. Passthrough (no service)
+    /// stays TCP.
     /// </summary>
-    public static bool Serves(UpstreamTarget target, MeshTlsRuntime? tls) =>
-        target.Cluster is not null && target.InboundPort is null && !OutboundSecurity.Applies(target.Service, tls);
+    public static bool Serves(UpstreamTarget target) => target.Cluster is not null || target.InboundPort is not null;
 
     public async Task<CloseReason> ServeAsync(
         Socket client, SecuredStream clientSide, ProxyProtocol protocol, UpstreamTarget target, ActiveConnection connection, ConnectionRecord record)
     {
-        var feature = new RelayConnectionFeature(connection.Direction, record.Destination!.Value, target, clientSide.Tls, protocol);
+        var feature = new RelayConnectionFeature(connection.Direction, record.Destination!.Value, target, clientSide.Tls, protocol)
+        {
+            MeshSession = clientSide.MeshHttp2 ? (SslStream)clientSide.Stream! : null,
+            MeshCredentials = clientSide.Credentials,
+        };
         var context = new RelayConnectionContext(connection.Id, client, clientSide.Stream!, connection.Activity, feature);
         connection.OnAbort(() => context.Abort(new ConnectionAbortedException("relay: connection stopped")));
         var clean = await server.ServeAsync(protocol, context).ConfigureAwait(false);

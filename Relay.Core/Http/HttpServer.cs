@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Relay.Core.Config;
+using Relay.Core.Connections;
 using Relay.Core.Vocabulary;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -21,14 +22,14 @@ internal sealed class HttpServer : IAsyncDisposable
     private readonly HttpForwarding _application;
     private readonly Lazy<Task> _started;
 
-    public HttpServer(ClusterInvokers invokers, RequestRecorder recorder, ILoggerFactory loggerFactory)
+    public HttpServer(ClusterInvokers invokers, RequestRecorder recorder, ActiveConfigHolder config, ILoggerFactory loggerFactory)
     {
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddHttpForwarder();
         _services = services.BuildServiceProvider();
-        _application = new HttpForwarding(_services.GetRequiredService<IHttpForwarder>(), invokers, recorder);
+        _application = new HttpForwarding(_services.GetRequiredService<IHttpForwarder>(), invokers, recorder, config);
         _server = new KestrelServer(Options.Create(KestrelOptions(_services)), _transport, loggerFactory);
         _started = new Lazy<Task>(() => _server.StartAsync(_application, CancellationToken.None));
     }
@@ -75,6 +76,16 @@ internal sealed class HttpServer : IAsyncDisposable
         // Kestrel's 30 MB default would refuse uploads the app itself accepts.
         var options = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = services };
         options.Limits.MaxRequestBodySize = null;
+        // HTTP/2, from h2c apps and from peer Relays (relay/h2), set explicitly so docs/http.md can
+        // cite them. 100 concurrent streams: Kestrel's default and RFC 9113's floor ("SHOULD NOT be
+        // smaller than 100"); a calling Relay opens a second connection to the endpoint only when
+        // 100 of its requests are in flight on the first. Flow-control windows: Kestrel's 96 KiB per
+        // stream and 128 KiB per connection, which cap what one connection can make Relay buffer
+        // for a slow app at 128 KiB, and still allow 128 KiB / 0.5 ms LAN RTT = 256 MB/s per
+        // connection (Envoy's edge guidance is 64 KiB / 1 MiB for the same reason).
+        options.Limits.Http2.MaxStreamsPerConnection = 100;
+        options.Limits.Http2.InitialStreamWindowSize = 96 * 1024;
+        options.Limits.Http2.InitialConnectionWindowSize = 128 * 1024;
         options.Listen(new HttpEndPoint(ProxyProtocol.Http1), listen => listen.Protocols = HttpProtocols.Http1);
         options.Listen(new HttpEndPoint(ProxyProtocol.Http2), listen => listen.Protocols = HttpProtocols.Http2);
         return options;

@@ -16,4 +16,5 @@ internal sealed record RequestRecord(
     long BytesToClient,
     string? Peer,
     string RequestId,
-    string? Error);
+    string? Error,
+    string Endpoint);

@@ -21,11 +21,11 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
         }
         LogRequest(logger, request.Direction.Label(), request.Service, request.Method, request.Authority, request.Path,
             request.Protocol, request.Status, (long)duration.TotalMilliseconds, request.BytesToUpstream, request.BytesToClient,
-            request.Peer ?? "-", request.RequestId, request.Error ?? "-");
+            request.Endpoint, request.Peer ?? "-", request.RequestId, request.Error ?? "-");
     }
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
-        Message = "request direction={Direction} service={Service} method={Method} authority={Authority} path={Path} protocol={Protocol} status={Status} duration_ms={DurationMs} up={BytesToUpstream} down={BytesToClient} peer={PeerIdentity} request_id={RequestId} error={Error}")]
+        Message = "request direction={Direction} service={Service} method={Method} authority={Authority} path={Path} protocol={Protocol} status={Status} duration_ms={DurationMs} up={BytesToUpstream} down={BytesToClient} endpoint={Endpoint} peer={PeerIdentity} request_id={RequestId} error={Error}")]
     private static partial void LogRequest(ILogger logger, string direction, string service, string method, string authority, string path,
-        string protocol, int status, long durationMs, long bytesToUpstream, long bytesToClient, string peerIdentity, string requestId, string error);
+        string protocol, int status, long durationMs, long bytesToUpstream, long bytesToClient, string endpoint, string peerIdentity, string requestId, string error);
 }

@@ -51,6 +51,13 @@ internal static class InboundSecurity
         {
             return SecuredStream.Refused(HandshakeCloseReasons.For(result, Direction.Inbound));
         }
+        if (Relay.Tls.MeshTls.MeshAlpn.IsHttp(stream.NegotiatedApplicationProtocol))
+        {
+            // relay/h2: no RLY preface. The caller sends the HTTP/2 connection preface only after it
+            // verified us, and no request reaches the app before Kestrel has parsed one, so the
+            // first request plays the preface's part (MeshPreface explains why one is needed).
+            return SecuredStream.MeshHttp(stream, facts, credentials);
+        }
         if (Relay.Tls.MeshTls.MeshAlpn.IsFramed(stream.NegotiatedApplicationProtocol))
         {
             // relay/2: the first stream's preface plays relay/1's part; later ones arrive on the channel.

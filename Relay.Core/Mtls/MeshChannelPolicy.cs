@@ -6,7 +6,7 @@ using Relay.Tls.MeshTls;
 namespace Relay.Core.Mtls;
 
 /// <summary>
-/// Judges a later stream on an inbound relay/2 connection against the config current when it
+/// Judges a later stream on an inbound relay/2 connection (or a request on a relay/h2 one) against the config current when it
 /// starts. The caller's identity was proven at the handshake, under the material of that time; if
 /// the trust it was judged by has changed since (a bundle rotation, a reload that changed the
 /// bundle or the trust domain, or removed <c>tls</c>), the caller's certificate is checked again
@@ -19,7 +19,14 @@ namespace Relay.Core.Mtls;
 internal static class MeshChannelPolicy
 {
     /// <returns><see cref="CloseReason.Completed"/> when the stream may proceed, else why the connection closes.</returns>
-    public static CloseReason Judge(MeshChannel channel, InboundPortSnapshot port, MeshTlsRuntime? tls)
+    public static CloseReason Judge(MeshChannel channel, InboundPortSnapshot port, MeshTlsRuntime? tls) =>
+        Judge(channel.Tls.RemoteCertificate, channel.Credentials, channel.Facts, port, tls);
+
+    /// <summary>The same judgement for one request on a relay/h2 connection (HttpForwarding), made with the config current at the request.</summary>
+    /// <param name="then">This side's material when the caller was authenticated.</param>
+    public static CloseReason Judge(
+        System.Security.Cryptography.X509Certificates.X509Certificate? remote, Relay.Tls.Certificates.MeshCredentials? then,
+        TlsFacts facts, InboundPortSnapshot port, MeshTlsRuntime? tls)
     {
         if (tls is null)
         {
@@ -27,9 +34,9 @@ internal static class MeshChannelPolicy
             return CloseReason.TlsPeerCertificateInvalid;
         }
         var current = tls.Store.Current;
-        if (channel.Credentials is not { } then || TrustChanged(then, current))
+        if (then is null || TrustChanged(then, current))
         {
-            var verdict = tls.Validator.Validate(channel.Tls.RemoteCertificate, null, current, PeerRole.Client, port.Allow);
+            var verdict = tls.Validator.Validate(remote, null, current, PeerRole.Client, port.Allow);
             if (!verdict.Accepted)
             {
                 return verdict.Reason == PeerRejectReason.IdentityNotAllowed ? CloseReason.PolicyDenied
@@ -38,7 +45,7 @@ internal static class MeshChannelPolicy
             }
             return CloseReason.Completed;
         }
-        return AuthorizationPolicy.Decide(port.Allow, channel.Facts.Peer).Allowed ? CloseReason.Completed : CloseReason.PolicyDenied;
+        return AuthorizationPolicy.Decide(port.Allow, facts.Peer).Allowed ? CloseReason.Completed : CloseReason.PolicyDenied;
     }
 
     private static bool TrustChanged(Relay.Tls.Certificates.MeshCredentials then, Relay.Tls.Certificates.MeshCredentials now) =>

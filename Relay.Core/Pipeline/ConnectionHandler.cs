@@ -94,7 +94,7 @@ internal sealed partial class ConnectionHandler(
         {
             return clientSide.Failure;
         }
-        record.Protocol = Decide(target, detection, clientSide, active.Tls);
+        record.Protocol = Decide(target, detection, clientSide);
         return record.Protocol switch
         {
             ProxyProtocol.Http1 or ProxyProtocol.Http2 => await http.ServeAsync(client, clientSide, record.Protocol, target, connection, record).ConfigureAwait(false),
@@ -103,14 +103,17 @@ internal sealed partial class ConnectionHandler(
     }
 
     /// <summary>
-    /// The protocol decision, and so the path. Inside terminated mesh TLS the relay/1 and relay/2
-    /// streams are opaque app connections. HTTP the L7 path does not serve yet (to mesh services,
-    /// inbound) keeps the L4 path; the access line's detect= still says what was seen.
+    /// The protocol decision, and so the path. Inside terminated mesh TLS, relay/h2 is HTTP/2 from
+    /// a peer Relay, whatever the port says (the caller decided it was HTTP); the relay/1 and relay/2
+    /// streams are opaque app connections. A target the L7 path does not serve (passthrough) keeps
+    /// the L4 path; the access line's detect= still says what was seen.
     /// </summary>
-    private static ProxyProtocol Decide(UpstreamTarget target, Detection detection, SecuredStream clientSide, MeshTlsRuntime? tls)
+    private static ProxyProtocol Decide(UpstreamTarget target, Detection detection, SecuredStream clientSide)
     {
-        var decision = clientSide.Tls is null ? ProtocolDecision.Decide(target.Protocol, detection) : ProxyProtocol.Tcp;
-        return decision != ProxyProtocol.Tcp && HttpProxy.Serves(target, tls) ? decision : ProxyProtocol.Tcp;
+        var decision = clientSide.MeshHttp2 ? ProxyProtocol.Http2
+            : clientSide.Tls is null ? ProtocolDecision.Decide(target.Protocol, detection)
+            : ProxyProtocol.Tcp;
+        return decision != ProxyProtocol.Tcp && HttpProxy.Serves(target) ? decision : ProxyProtocol.Tcp;
     }
 
     /// <summary>The detect stage runs when the port or service is not <c>tcp</c>, or inbound mTLS needs to see a ClientHello.</summary>

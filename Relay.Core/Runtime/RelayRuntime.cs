@@ -39,7 +39,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         TrackExpiry();
         Metrics = metrics;
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
-        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), loggerFactory);
+        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _config, loggerFactory);
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);

@@ -35,14 +35,14 @@ public sealed class InboundSectionTests
     }
 
     [Theory]
-    [InlineData("http")]
-    [InlineData("http2")]
-    [InlineData("grpc")]
-    public void Load_HttpProtocols_RefusedUntilTheHttpPathExists(string protocol)
+    [InlineData("http", AppProtocol.Http)]
+    [InlineData("http2", AppProtocol.Http2)]
+    [InlineData("grpc", AppProtocol.Grpc)]
+    public void Load_HttpProtocols_Compiled(string protocol, AppProtocol expected)
     {
-        var error = SingleError(MeshHeader + $"inbound:\n  - port: 80\n    protocol: {protocol}\n");
+        var port = Valid(MeshHeader + $"inbound:\n  - port: 80\n    protocol: {protocol}\n").Inbound.Single();
 
-        AssertError(error, 5, 15, "inbound[0].protocol", $"protocol '{protocol}' needs Relay's HTTP path");
+        Assert.Equal(expected, port.Protocol);
     }
 
     [Fact]

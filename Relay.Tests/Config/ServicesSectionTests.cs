@@ -48,12 +48,13 @@ public sealed class ServicesSectionTests
     }
 
     [Fact]
-    public void Load_HttpProtocol_OnAMeshTlsService_RefusedAtItsValue()
+    public void Load_HttpProtocol_OnAMeshTlsService_Compiled()
     {
-        var error = SingleError(MeshHeader + Tls
-            + "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    identities: [spiffe://mesh.test/b]\n    protocol: grpc\n");
+        var service = Valid(MeshHeader + Tls
+            + "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    identities: [spiffe://mesh.test/b]\n    protocol: grpc\n").Services.Single();
 
-        AssertError(error, 12, 15, "services.orders.protocol", "protocol 'grpc' needs Relay's HTTP path, which this version does not have on a service reached over mesh TLS");
+        Assert.Equal(AppProtocol.Grpc, service.Protocol);
+        Assert.True(service.MeshTls);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Relay.Tests.Http;
 /// <summary>
 /// An HTTP app on 127.0.0.1 for the L7 tests (ASP.NET Core on Kestrel), serving HTTP/1.1 or h2c:
 /// /echo echoes the request body (streamed, so chunked when the request was), /hello answers
-/// 1 KiB, /proto answers the protocol it saw, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
+/// 1 KiB, /proto answers the protocol it saw, /delay answers after 300 ms, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
 /// /ws echoes WebSocket messages. Every request is counted, so a test can compare what the
 /// upstream saw with what the client was told.
 /// </summary>
@@ -19,6 +19,8 @@ internal sealed class UpstreamApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
+    private int _inFlight;
+    private int _maxConcurrent;
 
     private UpstreamApp(WebApplication app, int port)
     {
@@ -29,6 +31,9 @@ internal sealed class UpstreamApp : IAsyncDisposable
     public int Port { get; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The most requests the app had in flight at once.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
 
     public List<string> Paths { get; } = [];
 
@@ -47,8 +52,19 @@ internal sealed class UpstreamApp : IAsyncDisposable
             lock (upstream.Paths)
             {
                 upstream.Paths.Add(context.Request.Path.Value ?? "");
+                upstream._maxConcurrent = Math.Max(upstream._maxConcurrent, ++upstream._inFlight);
             }
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                lock (upstream.Paths)
+                {
+                    upstream._inFlight--;
+                }
+            }
         });
         app.MapPost("/echo", async context =>
         {
@@ -67,6 +83,11 @@ internal sealed class UpstreamApp : IAsyncDisposable
             context.Abort();
         });
         app.MapGet("/hello", () => Results.Text(new string('x', 1024)));
+        app.MapGet("/delay", async () =>
+        {
+            await Task.Delay(300);
+            return Results.Text("late");
+        });
         app.MapGet("/proto", (HttpContext c) => Results.Text($"{c.Request.Protocol} id={c.Request.Headers["x-request-id"]} host={c.Request.Host}"));
         app.MapGet("/ws", async context =>
         {

@@ -39,7 +39,8 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     /// <param name="allowOnB">B's inbound allow list (YAML flow sequence) or null for no policy.</param>
     /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
     public static async Task<MeshPairLoopback> StartAsync(
-        IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict", ClientHelloTap? tap = null)
+        IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict", ClientHelloTap? tap = null,
+        string protocolOnA = "tcp", string protocolOnB = "tcp")
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("relay-mtls-pair-").FullName;
         Assert.True(CertificateAuthority.InitRoot(TrustDomain, Path.Combine(dir, "ca"), 2).Succeeded);
@@ -55,12 +56,12 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
         }
         var (logA, a, _, yamlA) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, toB), $$"""
             services:
-              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}] }
+              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}], protocol: {{protocolOnA}} }
             """);
         var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
         var (logB, b, exporterB, yamlB) = await StartRelayAsync(dir, "b", FreePorts.Next(), new NetEndpoint(IPAddress.Loopback, app.Port), $$"""
             inbound:
-              - { port: {{app.Port}}, forward_to: "127.0.0.1:{{app.Port}}", mtls: {{mtlsOnB}}{{allow}} }
+              - { port: {{app.Port}}, forward_to: "127.0.0.1:{{app.Port}}", mtls: {{mtlsOnB}}{{allow}}, protocol: {{protocolOnB}} }
             """, inboundB);
         return new MeshPairLoopback { A = a, B = b, LogA = logA, LogB = logB, MetricsB = exporterB, OutboundPortA = outboundA, Directory = dir, YamlA = yamlA, YamlB = yamlB };
     }

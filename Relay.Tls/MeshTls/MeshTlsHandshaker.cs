@@ -25,9 +25,10 @@ public sealed class MeshTlsHandshaker(MeshTlsOptionsFactory factory, PeerCertifi
     }
 
     public async Task<MeshHandshakeResult> AuthenticateAsClientAsync(
-        SslStream stream, MeshCredentials credentials, string targetHost, ImmutableArray<SpiffeId> expectedServerIdentities, CancellationToken cancellationToken)
+        SslStream stream, MeshCredentials credentials, string targetHost, ImmutableArray<SpiffeId> expectedServerIdentities, CancellationToken cancellationToken,
+        List<SslApplicationProtocol>? alpn = null)
     {
-        var client = factory.CreateClient(credentials, targetHost, expectedServerIdentities);
+        var client = factory.CreateClient(credentials, targetHost, expectedServerIdentities, alpn);
         var failure = await RunAsync(stream.AuthenticateAsClientAsync(client.Options, cancellationToken), cancellationToken);
         var allow = MeshTlsOptionsFactory.ServerAllowList(expectedServerIdentities);
         var result = Conclude(stream, failure, client.Verdict, credentials, PeerRole.Server, allow);
@@ -67,6 +68,6 @@ public sealed class MeshTlsHandshaker(MeshTlsOptionsFactory factory, PeerCertifi
         }
         return MeshAlpn.IsMesh(stream.NegotiatedApplicationProtocol)
             ? MeshHandshakeResult.Success(final.PeerId!)
-            : MeshHandshakeResult.Failed(MeshHandshakeFailure.AlpnMismatch, $"negotiated ALPN '{stream.NegotiatedApplicationProtocol}', expected '{MeshAlpn.FramedToken}' or '{MeshAlpn.Token}'");
+            : MeshHandshakeResult.Failed(MeshHandshakeFailure.AlpnMismatch, $"negotiated ALPN '{stream.NegotiatedApplicationProtocol}', expected '{MeshAlpn.FramedToken}', '{MeshAlpn.Token}' or '{MeshAlpn.HttpToken}'");
     }
 }

@@ -32,7 +32,7 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
         {
             ServerCertificateContext = credentials.CertificateContext,
             ClientCertificateRequired = true,
-            ApplicationProtocols = MeshAlpn.Offered,
+            ApplicationProtocols = MeshAlpn.Accepted,
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = PlatformChainPolicy(credentials),
@@ -45,7 +45,9 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
 
     /// <param name="targetHost">Sent as SNI (unless an IP literal) and the key of the client session cache: use one name per upstream endpoint.</param>
     /// <param name="expectedServerIdentities">The service's <c>identities</c>; empty accepts any peer of our trust domain.</param>
-    public MeshClientOptions CreateClient(MeshCredentials credentials, string targetHost, ImmutableArray<SpiffeId> expectedServerIdentities)
+    /// <param name="alpn">The tokens to offer; null offers <see cref="MeshAlpn.Offered"/> (an app's TCP connection).</param>
+    public MeshClientOptions CreateClient(
+        MeshCredentials credentials, string targetHost, ImmutableArray<SpiffeId> expectedServerIdentities, List<SslApplicationProtocol>? alpn = null)
     {
         var verdict = new PeerVerdict();
         var allow = ServerAllowList(expectedServerIdentities);
@@ -53,7 +55,7 @@ public sealed class MeshTlsOptionsFactory(PeerCertificateValidator validator, Ss
         {
             TargetHost = targetHost,
             ClientCertificateContext = credentials.CertificateContext,
-            ApplicationProtocols = MeshAlpn.Offered,
+            ApplicationProtocols = alpn ?? MeshAlpn.Offered,
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowTlsResume = true,

@@ -13,6 +13,5 @@ internal static class MeshFileValidator
         PortCollisionValidator.Validate(file, errors);
         ServiceDestinationValidator.Validate(file.Services, errors);
         ListenersValidator.Validate(file, errors);
-        ProtocolValidator.Validate(file, errors);
     }
 }

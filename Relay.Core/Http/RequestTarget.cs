@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http;
+using Relay.Core.Config;
+using Relay.Core.Connections;
+using Relay.Core.Mtls;
+using Relay.Core.Vocabulary;
+
+namespace Relay.Core.Http;
+
+/// <summary>
+/// Where one request goes, decided under the config current when it arrives (a keep-alive or
+/// HTTP/2 connection outlives reloads; each request reads the config once, as each connection
+/// does at accept): the upstream's invoker spec, or the reason and status it is refused with.
+/// Inbound requests from a peer Relay are judged again against the port's current policy and
+/// trust, as each later stream of a relay/2 connection is (<see cref="MeshChannelPolicy"/>).
+/// </summary>
+internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget? Target, CloseReason Refusal, int Status)
+{
+    public static RequestTarget Resolve(RelayConnectionFeature relay, ActiveConfig active) =>
+        relay.Direction == Direction.Inbound ? Inbound(relay, active) : Outbound(relay, active);
+
+    private static RequestTarget Outbound(RelayConnectionFeature relay, ActiveConfig active)
+    {
+        var (target, refusal) = TargetResolver.Outbound(relay.Destination, active);
+        if (target is not { Cluster: { } cluster, Service: { } service })
+        {
+            // The service was removed (or became passthrough) by a reload since the connection opened.
+            return Refused(target is null ? refusal : CloseReason.NoHealthyEndpoint, StatusCodes.Status503ServiceUnavailable);
+        }
+        return new(InvokerSpec.ForService(service, cluster, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK);
+    }
+
+    private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active)
+    {
+        var (target, refusal) = TargetResolver.Inbound(relay.Destination, active);
+        if (target?.InboundPort is not { } port)
+        {
+            return Refused(refusal, StatusCodes.Status503ServiceUnavailable);
+        }
+        if (relay.MeshSession is { } session)
+        {
+            var verdict = MeshChannelPolicy.Judge(session.RemoteCertificate, relay.MeshCredentials, relay.Peer!, port, active.Tls);
+            if (verdict != CloseReason.Completed)
+            {
+                return Refused(verdict, StatusCodes.Status403Forbidden);
+            }
+        }
+        else if (active.Tls is not null && port.Mtls == MtlsMode.Strict)
+        {
+            // Plaintext admitted while the port was permissive; a reload made it strict since.
+            return Refused(CloseReason.StrictModePlaintextRefused, StatusCodes.Status403Forbidden);
+        }
+        return new(InvokerSpec.ForInbound(port, active.Snapshot.Limits.ConnectTimeout), target, CloseReason.Completed, StatusCodes.Status200OK);
+    }
+
+    private static RequestTarget Refused(CloseReason reason, int status) => new(null, null, reason, status);
+}
