@@ -42,7 +42,7 @@ internal sealed class HttpProxy(HttpServer server)
         {
             // A clean close can still be Kestrel refusing the client (408 slowloris, 431, 400).
             true => context.EndReason.Reason ?? CloseReason.Completed,
-            false => feature.LastFailure ?? context.EndReason.Reason ?? CloseReason.ClientProtocolError,
+            false => context.Failure(feature.LastFailure) ?? CloseReason.ClientProtocolError,
             // Kestrel is stopping (drain): the connection arrived after its endpoints unbound.
             null => CloseReason.DrainDeadline,
         };

@@ -38,6 +38,7 @@ internal sealed class HttpServer : IAsyncDisposable
     public async Task<bool?> ServeAsync(ProxyProtocol protocol, RelayConnectionContext connection)
     {
         await _started.Value.ConfigureAwait(false);
+        connection.WriteGuard.Timeout = _server.Options.Limits.KeepAliveTimeout;
         if (!_transport.TryOffer(protocol, connection))
         {
             return null;

@@ -19,11 +19,22 @@ internal sealed class RelayConnectionContext : ConnectionContext
     private readonly TaskCompletionSource<bool> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _closedToken = new();
 
+    /// <summary>How long an aborted connection waits for Kestrel to finish with it before its stage records it anyway.</summary>
+    private static readonly TimeSpan AbortSettle = TimeSpan.FromSeconds(5);
+
+    private bool _aborted;
+    private bool _stalled;
+
     public RelayConnectionContext(long id, Socket socket, Stream clientStream, ActivityClock activity, RelayConnectionFeature relay)
     {
         _socket = socket;
         ConnectionId = id.ToString(CultureInfo.InvariantCulture);
-        Stream = new CountingStream(clientStream, activity);
+        WriteGuard = new WriteStallGuard(clientStream, () =>
+        {
+            Volatile.Write(ref _stalled, true);
+            Abort(new ConnectionAbortedException("relay: the client stopped reading"));
+        });
+        Stream = new CountingStream(WriteGuard, activity);
         // leaveOpen: the connection's stage owns the stream and the socket, and closes them (FIN or RST).
         Transport = new DuplexPipe(
             PipeReader.Create(Stream, new StreamPipeReaderOptions(leaveOpen: true)),
@@ -42,6 +53,17 @@ internal sealed class RelayConnectionContext : ConnectionContext
     public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
 
     public override IDuplexPipe Transport { get; set; }
+
+    /// <summary>
+    /// Why an aborted connection failed: Relay's own verdict that the client stopped reading, else
+    /// Kestrel's connection-level reason (a flood, a timeout), else the last request's failure
+    /// (what the forwarder saw: upstream_reset after response headers...).
+    /// </summary>
+    public Vocabulary.CloseReason? Failure(Vocabulary.CloseReason? lastRequestFailure) =>
+        Volatile.Read(ref _stalled) ? Vocabulary.CloseReason.ClientTooSlow : EndReason.Reason ?? lastRequestFailure;
+
+    /// <summary>Ends the connection when the client stops reading (<see cref="WriteStallGuard"/>).</summary>
+    public WriteStallGuard WriteGuard { get; }
 
     /// <summary>Why Kestrel ended the connection, when it was Kestrel's decision (408, GOAWAY...).</summary>
     public KestrelEndReason EndReason { get; } = new();
@@ -64,15 +86,19 @@ internal sealed class RelayConnectionContext : ConnectionContext
             // Already closed.
         }
         _socket.Close();
-        _closed.TrySetResult(true);
+        Volatile.Write(ref _aborted, true);
         _closedToken.Cancel();
+        // Closed completes when Kestrel disposes the connection (its end reason, EndReason, is
+        // written just before), normally within milliseconds of its own abort; the bound keeps
+        // the connection's stage from waiting on a Kestrel that never gets there.
+        _ = Task.Delay(AbortSettle).ContinueWith(_ => _closed.TrySetResult(true), TaskScheduler.Default);
     }
 
     public override async ValueTask DisposeAsync()
     {
         await Transport.Input.CompleteAsync().ConfigureAwait(false);
         await Transport.Output.CompleteAsync().ConfigureAwait(false);
-        _closed.TrySetResult(false);
+        _closed.TrySetResult(Volatile.Read(ref _aborted));
         // Not disposed: an abort from the registry may still arrive, and a CTS without a timer holds nothing.
         _closedToken.Cancel();
     }
