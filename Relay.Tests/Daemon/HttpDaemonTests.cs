@@ -115,6 +115,44 @@ public sealed class HttpDaemonTests(ITestOutputHelper output) : IDisposable
         Assert.Matches("relay_request_errors_total\\{direction=\"outbound\",reason=\"upstream_reset\",service=\"h2\"\\} 50[0-9]", metrics);
     }
 
+    /// <summary>
+    /// SIGTERM with an HTTP/1.1 and an h2 request in flight (the upstream answers after 3 s): the h2
+    /// client gets GOAWAY at once, the HTTP/1.1 response carries <c>Connection: close</c>, both
+    /// requests finish with their full answer, and the daemon exits 0 within drain_timeout (15 s).
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_GoAwayOnH2_ConnectionCloseOnHttp11_InFlightRequestsFinish()
+    {
+        await using var h1 = await UpstreamApp.StartAsync();
+        await using var h2 = await UpstreamApp.StartAsync(HttpProtocols.Http2);
+        await using var relay = await StartAsync(h1.Port, h2.Port);
+        using var http11 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await http11.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _h1Port));
+        await SocketIo.SendAllAsync(http11, Encoding.ASCII.GetBytes("GET /slow?ms=3000 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        await using var http2 = await RawH2Client.ConnectAsync(_h2Port);
+        await http2.SendGetAsync(1, "/slow?ms=3000");
+        await Eventually.TrueAsync(() => h1.Requests == 1 && h2.Requests == 1, TimeSpan.FromSeconds(20));
+
+        var stopping = Stopwatch.StartNew();
+        relay.Signal(15); // SIGTERM
+        var (lastStream, code) = await http2.GoAwayReceived.WaitAsync(TimeSpan.FromSeconds(5));
+        var goAwayAfter = stopping.Elapsed;
+        Assert.False(http2.Ended.ContainsKey(1), "the GOAWAY should come while the request is still in flight");
+        var reply = Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(http11, TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(() => http2.Ended.ContainsKey(1), TimeSpan.FromSeconds(20));
+        var exit = await relay.WaitForExitAsync();
+
+        output.WriteLine($"GOAWAY (last stream {lastStream}, code {code}) {goAwayAfter.TotalMilliseconds:F0} ms after SIGTERM; exit {exit} after {stopping.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(0u, code); // NO_ERROR: a graceful shutdown
+        Assert.StartsWith("HTTP/1.1 200 ", reply);
+        Assert.Contains("Connection: close", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("done", reply.TrimEnd('\r', '\n', '0'));
+        Assert.Equal(200, http2.Responses[1]);
+        Assert.False(http2.Resets.ContainsKey(1));
+        Assert.Equal(0, exit);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"drain took {stopping.Elapsed}, past drain_timeout");
+    }
+
     private async Task KillRoundAsync(int kind, HttpClient http1, HttpClient http2)
     {
         var (client, port) = kind < 2 ? (http1, _h1Port) : (http2, _h2Port);
