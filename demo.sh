@@ -17,9 +17,11 @@ NS_B="relay-demo-$$-b"
 A4=198.18.0.1 B4=198.18.0.2
 A6=fd00::1 B6=fd00::2
 PORT=8080
+HTTP1_PORT=8081 H2C_PORT=8082 # the L7 part: an HTTP/1.1 app and an h2c + gRPC app on B
 WORK=""
 RELAY_PIDS=()
 APP_PID=""
+APP2_PID=""
 TCPDUMP_PID=""
 TRUST_DOMAIN=mesh.test
 ID_A="spiffe://$TRUST_DOMAIN/host/a" ID_B="spiffe://$TRUST_DOMAIN/host/b"
@@ -41,6 +43,7 @@ cleanup() {
     kill -KILL "$pid" 2>/dev/null
   done
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null
+  [ -n "$APP2_PID" ] && kill "$APP2_PID" 2>/dev/null
   [ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null
   for ns in "$NS_A" "$NS_B"; do
     if ip netns list | grep -qw "$ns"; then
@@ -75,6 +78,10 @@ dotnet publish "$REPO/Relay.Daemon" -c Release -r linux-x64 -o "$WORK/bin" --nol
   { cat "$WORK/build.log"; die "build failed"; }
 chmod -R u=rwX,go=rX "$WORK/bin"
 RELAY=("$WORK/bin/relay")
+say "building the demo's HTTP/1.1 + h2c + gRPC app and gRPC client (Relay.Bench demo-app / demo-grpc)"
+dotnet build "$REPO/Relay.Bench" -c Release -o "$WORK/bench" --nologo -v quiet >"$WORK/bench-build.log" 2>&1 ||
+  { cat "$WORK/bench-build.log"; die "build of Relay.Bench failed"; }
+DEMO_APP=(dotnet "$WORK/bench/Relay.Bench.dll")
 
 # ---- the relay user: capture rules exclude its uid, so Relay's own dials are not captured again ----
 id -u relay >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin relay
@@ -123,6 +130,16 @@ services:
     endpoints: [$B4:$PORT, "[$B6]:$PORT"]
     mesh_tls: true
     identities: ["$ID_B"]
+  hello:
+    port: $HTTP1_PORT
+    endpoints: [$B4:$HTTP1_PORT]
+    identities: ["$ID_B"]
+    protocol: http
+  greeter:
+    port: $H2C_PORT
+    endpoints: [$B4:$H2C_PORT]
+    identities: ["$ID_B"]
+    protocol: grpc
 EOF
 } >"$WORK/$NS_A.yaml"
 { common_yaml b; cat <<EOF
@@ -130,6 +147,14 @@ inbound:
   - port: $PORT
     mtls: strict
     allow: ["$ID_A"]
+  - port: $HTTP1_PORT
+    mtls: strict
+    allow: ["$ID_A"]
+    protocol: http
+  - port: $H2C_PORT
+    mtls: strict
+    allow: ["$ID_A"]
+    protocol: grpc
 services: {}
 EOF
 } >"$WORK/$NS_B.yaml"
@@ -172,6 +197,14 @@ ip netns exec "$NS_B" python3 -m http.server "$PORT" --bind 0.0.0.0 --directory 
 APP_PID=$!
 for _ in $(seq 1 50); do
   ip netns exec "$NS_B" curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" 2>/dev/null && break
+  sleep 0.2
+done
+
+say "host $NS_B: app = ASP.NET Core on :$HTTP1_PORT (HTTP/1.1) and :$H2C_PORT (h2c + gRPC Greeter)"
+ip netns exec "$NS_B" "${DEMO_APP[@]}" demo-app "$HTTP1_PORT" "$H2C_PORT" >"$WORK/app2.log" 2>&1 &
+APP2_PID=$!
+for _ in $(seq 1 100); do # 100 x 0.2 s = 20 s: a cold .NET start on a loaded VM
+  ip netns exec "$NS_B" curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$HTTP1_PORT/" 2>/dev/null && break
   sleep 0.2
 done
 
@@ -241,6 +274,49 @@ ALPN_A=$(alpns "$WORK/$NS_A.log") ALPN_B=$(alpns "$WORK/$NS_B.log")
 echo "negotiated ALPN: relay on $NS_A: ${ALPN_A% }, relay on $NS_B: ${ALPN_B% } (expected relay/2, Relay's framed mesh protocol)"
 [ "$ALPN_A" = "relay/2 " ] && [ "$ALPN_B" = "relay/2 " ] || DEMO_FAILED=1
 [ "${APP_SAW:-0}" -gt 0 ] || { echo "the app never saw the marker, so the capture proves nothing"; DEMO_FAILED=1; }
+
+# ---- L7: HTTP/1.1, h2c and gRPC from A to B, per request, over relay/h2 ----
+# B's inbound mesh TLS handshakes so far: the L7 part's requests should add one per app port.
+handshakes_b() {
+  ip netns exec "$NS_B" curl -fsS --max-time 5 http://127.0.0.1:15000/metrics |
+    awk '/^relay_tls_handshakes_total\{/ && /direction="inbound"/ && /result="success"/ { n += $NF } END { print n + 0 }'
+}
+HS_BEFORE=$(handshakes_b)
+l7_call() {
+  local what=$1 expect=$2
+  shift 2
+  say "host $NS_A: $what"
+  local out
+  out=$(ip netns exec "$NS_A" "$@" 2>&1) || true
+  echo "$out"
+  grep -qF "$expect" <<<"$out" || { echo "expected: $expect"; DEMO_FAILED=1; }
+}
+l7_call "curl --http1.1 http://$B4:$HTTP1_PORT/ (service hello, protocol: http)" "over HTTP/1.1" \
+  curl -sS --max-time 10 --http1.1 "http://$B4:$HTTP1_PORT/"
+l7_call "curl --http2-prior-knowledge http://$B4:$H2C_PORT/ (h2c, service greeter)" "over HTTP/2" \
+  curl -sS --max-time 10 --http2-prior-knowledge "http://$B4:$H2C_PORT/"
+l7_call "gRPC Greeter.Greet to http://$B4:$H2C_PORT (service greeter, protocol: grpc)" "status: OK" \
+  "${DEMO_APP[@]}" demo-grpc "http://$B4:$H2C_PORT" "host A"
+say "host $NS_A: 10 concurrent HTTP/1.1 requests (10 app connections) to http://$B4:$HTTP1_PORT/slow"
+seq 1 10 | xargs -P 10 -I{} ip netns exec "$NS_A" curl -sS --max-time 10 --http1.1 -o /dev/null -w '%{http_code} ' \
+  "http://$B4:$HTTP1_PORT/slow" >"$WORK/parallel.out" 2>&1 || true
+echo "statuses: $(cat "$WORK/parallel.out")"
+[ "$(grep -o 200 "$WORK/parallel.out" | wc -l)" -eq 10 ] || DEMO_FAILED=1
+HS_ADDED=$(($(handshakes_b) - HS_BEFORE))
+say "host $NS_A relay: per-request access log (outbound)"
+grep 'request direction=outbound' "$WORK/$NS_A.log" || echo "(no request lines)"
+say "host $NS_B relay: per-request access log (inbound)"
+grep 'request direction=inbound' "$WORK/$NS_B.log" || echo "(no request lines)"
+say "host $NS_B app: what it served (each request in its client's own protocol)"
+cat "$WORK/app2.log"
+REQS_B=$(grep -c 'request direction=inbound' "$WORK/$NS_B.log" || true)
+echo "13 HTTP requests from A (1 HTTP/1.1, 1 h2c, 1 gRPC, 10 concurrent HTTP/1.1) reached B's Relay as ${REQS_B:-0} requests,"
+echo "over $HS_ADDED new mesh TLS connection(s): relay/h2, HTTP/2 between the Relays, one pooled connection per endpoint"
+[ "${REQS_B:-0}" -eq 13 ] || DEMO_FAILED=1
+if [ "$HS_ADDED" -lt 1 ] || [ "$HS_ADDED" -gt 2 ]; then
+  echo "expected 1 or 2 new mesh connections (one per app port)"
+  DEMO_FAILED=1
+fi
 
 [ "$DEMO_FAILED" -eq 0 ] || { say "full relay logs"; cat "$WORK/$NS_A.log" "$WORK/$NS_B.log"; die "a check failed (see above)"; }
 say "demo OK"

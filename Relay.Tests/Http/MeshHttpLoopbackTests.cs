@@ -53,6 +53,10 @@ public sealed partial class MeshHttpLoopbackTests
         Assert.Contains("peer=spiffe://mesh.test/a", onB);
         Assert.Contains($"endpoint=127.0.0.1:{app.Port}", onB);
         Assert.Contains($"request_id={requestId}", onB);
+        // Counted too, with bounded labels: direction, service, code class.
+        var scrape = pair.MetricsB.Scrape();
+        Assert.Contains($"relay_requests_total{{direction=\"inbound\",service=\"inbound:{app.Port}\",code_class=\"2xx\"}} 1", scrape);
+        Assert.Contains("relay_request_duration_seconds_count{direction=\"inbound\"", scrape);
     }
 
     [Fact]

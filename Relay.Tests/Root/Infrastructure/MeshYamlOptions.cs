@@ -10,10 +10,13 @@ internal sealed record ServiceSpec(string Name, int Port, IReadOnlyList<string> 
 
     /// <summary>SPIFFE IDs the service's servers may present (rendered only when non-empty).</summary>
     public IReadOnlyList<string> Identities { get; init; } = [];
+
+    /// <summary>protocol: (tcp|http|http2|grpc|auto); null leaves the default (tcp).</summary>
+    public string? Protocol { get; init; }
 }
 
 /// <summary>An inbound port with its mTLS mode (strict|permissive, null = default) and optional allow list.</summary>
-internal sealed record InboundSpec(int Port, string? Mtls = null, IReadOnlyList<string>? Allow = null);
+internal sealed record InboundSpec(int Port, string? Mtls = null, IReadOnlyList<string>? Allow = null, string? Protocol = null);
 
 /// <summary>
 /// The mesh.yaml subset the Root tier exercises (capture, limits, inbound ports, services, mesh TLS),
@@ -69,6 +72,7 @@ internal sealed record MeshYamlOptions
             yaml.AppendLine($"  - port: {spec.Port}");
             AppendIf(yaml, spec.Mtls is not null, $"    mtls: {spec.Mtls}");
             AppendIf(yaml, spec.Allow is not null, $"    allow: [{Quoted(spec.Allow ?? [])}]");
+            AppendIf(yaml, spec.Protocol is not null, $"    protocol: {spec.Protocol}");
         }
         yaml.AppendLine(Services.Count == 0 ? "services: {}" : "services:");
         foreach (var service in Services)
@@ -78,6 +82,7 @@ internal sealed record MeshYamlOptions
             yaml.AppendLine($"    endpoints: [{string.Join(", ", service.Endpoints.Select(e => $"\"{e}\""))}]");
             yaml.AppendLine($"    mesh_tls: {(service.MeshTls ? "true" : "false")}");
             AppendIf(yaml, service.Identities.Count > 0, $"    identities: [{Quoted(service.Identities)}]");
+            AppendIf(yaml, service.Protocol is not null, $"    protocol: {service.Protocol}");
         }
         return yaml.ToString();
     }
