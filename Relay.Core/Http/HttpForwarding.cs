@@ -50,6 +50,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             HttpErrors.Refuse(context, route.Refusal, route.Status);
         }
         relay.LastFailure = failure ?? relay.LastFailure;
+        StreamResetBudget.Record(context, started);
         recorder.Completed(new RequestRecord(
             relay.Direction, route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", context.Request.Protocol, context.Response.StatusCode, started,

@@ -20,10 +20,11 @@ internal sealed class RelayConnectionContext : ConnectionContext
     private readonly CancellationTokenSource _closedToken = new();
 
     /// <summary>How long an aborted connection waits for Kestrel to finish with it before its stage records it anyway.</summary>
-    private static readonly TimeSpan AbortSettle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AbortSettle = TimeSpan.FromSeconds(30);
 
     private bool _aborted;
     private bool _stalled;
+    private bool _flooded;
 
     public RelayConnectionContext(long id, Socket socket, Stream clientStream, ActivityClock activity, RelayConnectionFeature relay)
     {
@@ -32,9 +33,14 @@ internal sealed class RelayConnectionContext : ConnectionContext
         WriteGuard = new WriteStallGuard(clientStream, () =>
         {
             Volatile.Write(ref _stalled, true);
-            Abort(new ConnectionAbortedException("relay: the client stopped reading"));
+            AbortByRelay();
         });
         Stream = new CountingStream(WriteGuard, activity);
+        Features.Set(new StreamResetBudget(() =>
+        {
+            Volatile.Write(ref _flooded, true);
+            AbortByRelay();
+        }));
         // leaveOpen: the connection's stage owns the stream and the socket, and closes them (FIN or RST).
         Transport = new DuplexPipe(
             PipeReader.Create(Stream, new StreamPipeReaderOptions(leaveOpen: true)),
@@ -55,12 +61,15 @@ internal sealed class RelayConnectionContext : ConnectionContext
     public override IDuplexPipe Transport { get; set; }
 
     /// <summary>
-    /// Why an aborted connection failed: Relay's own verdict that the client stopped reading, else
+    /// Why an aborted connection failed: Relay's own verdicts (the client stopped reading, or spent
+    /// its stream-reset budget), else
     /// Kestrel's connection-level reason (a flood, a timeout), else the last request's failure
     /// (what the forwarder saw: upstream_reset after response headers...).
     /// </summary>
     public Vocabulary.CloseReason? Failure(Vocabulary.CloseReason? lastRequestFailure) =>
-        Volatile.Read(ref _stalled) ? Vocabulary.CloseReason.ClientTooSlow : EndReason.Reason ?? lastRequestFailure;
+        Volatile.Read(ref _stalled) ? Vocabulary.CloseReason.ClientTooSlow
+        : Volatile.Read(ref _flooded) ? Vocabulary.CloseReason.Http2Flood
+        : EndReason.Reason ?? lastRequestFailure;
 
     /// <summary>Ends the connection when the client stops reading (<see cref="WriteStallGuard"/>).</summary>
     public WriteStallGuard WriteGuard { get; }
@@ -92,6 +101,16 @@ internal sealed class RelayConnectionContext : ConnectionContext
         // written just before), normally within milliseconds of its own abort; the bound keeps
         // the connection's stage from waiting on a Kestrel that never gets there.
         _ = Task.Delay(AbortSettle).ContinueWith(_ => _closed.TrySetResult(true), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Relay's own guards ending the connection: the reason is Relay's, so nothing waits for
+    /// Kestrel (whose writer may be stuck behind the very stall that triggered this).
+    /// </summary>
+    private void AbortByRelay()
+    {
+        Abort(new ConnectionAbortedException("relay: connection ended by a Relay limit"));
+        _closed.TrySetResult(true);
     }
 
     public override async ValueTask DisposeAsync()

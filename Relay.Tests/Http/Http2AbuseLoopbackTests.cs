@@ -43,11 +43,12 @@ public sealed class Http2AbuseLoopbackTests
             sent++;
         }
 
+        // Relay's reset budget (200 early resets, over half the streams) or Kestrel's own output-queue bound, whichever first:
+        // the loopback socket buffers may have taken all 20,000 pairs by then, but the connection must end.
         await attacker.Closed.WaitAsync(Wait);
-        Assert.True(sent < MaxStreams, $"all {sent} HEADERS+RST_STREAM pairs were accepted");
         Assert.InRange(upstream.Requests, 0, UpstreamBound);
         await AssertServedAsync(listen);
-        var line = await relay.Log.WaitForAccessLineAsync(l => l.Contains("protocol=http2", StringComparison.Ordinal) && !l.Contains("reason=completed", StringComparison.Ordinal), Wait);
+        var line = await relay.Log.WaitForAccessLineAsync(l => l.Contains("protocol=http2", StringComparison.Ordinal) && !l.Contains("reason=completed", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
         Assert.True(line.Contains("reason=http2_flood", StringComparison.Ordinal), line + "\n" + string.Join("\n", relay.Log.Messages.Where(m => m.Contains("exceeded", StringComparison.Ordinal) || m.Contains("GOAWAY", StringComparison.Ordinal)).Take(5)));
         Assert.Contains("relay_connections_closed_total{direction=\"outbound\",reason=\"http2_flood\"} 1", relay.Exporter.Scrape());
     }

@@ -26,6 +26,7 @@ internal sealed class RawH2Client : IAsyncDisposable
     private readonly TaskCompletionSource<(uint LastStreamId, uint ErrorCode)> _goAway = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pingAcks;
+    private int _disposed;
 
     private RawH2Client(Socket socket, bool read)
     {
@@ -278,6 +279,10 @@ internal sealed class RawH2Client : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stop.Cancel();
         _socket.Dispose();
         await _reader;
