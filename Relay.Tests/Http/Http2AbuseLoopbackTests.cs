@@ -49,7 +49,7 @@ public sealed class Http2AbuseLoopbackTests
         Assert.InRange(upstream.Requests, 0, UpstreamBound);
         await AssertServedAsync(listen);
         var line = await relay.Log.WaitForAccessLineAsync(l => l.Contains("protocol=http2", StringComparison.Ordinal) && !l.Contains("reason=completed", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
-        Assert.True(line.Contains("reason=http2_flood", StringComparison.Ordinal), line + "\n" + string.Join("\n", relay.Log.Messages.Where(m => m.Contains("exceeded", StringComparison.Ordinal) || m.Contains("GOAWAY", StringComparison.Ordinal)).Take(5)));
+        Assert.True(line.Contains("reason=http2_flood", StringComparison.Ordinal), line + "\nrequest lines: " + relay.Log.Messages.Count(m => m.StartsWith("request ", StringComparison.Ordinal)) + "\n" + string.Join("\n", relay.Log.Messages.Where(m => m.Contains("exceeded", StringComparison.Ordinal) || m.Contains("GOAWAY", StringComparison.Ordinal)).Take(5)));
         Assert.Contains("relay_connections_closed_total{direction=\"outbound\",reason=\"http2_flood\"} 1", relay.Exporter.Scrape());
     }
 
