@@ -31,6 +31,7 @@ internal sealed class HttpProxy(HttpServer server)
         };
         var context = new RelayConnectionContext(connection.Id, client, clientSide.Stream!, connection.Activity, feature);
         connection.OnAbort(() => context.Abort(new ConnectionAbortedException("relay: connection stopped")));
+        connection.IdleTimeout = server.IdleBackstop(connection.IdleTimeout);
         var clean = await server.ServeAsync(protocol, context).ConfigureAwait(false);
         if (clean == true)
         {

@@ -59,6 +59,16 @@ internal sealed class HttpServer : IAsyncDisposable
         _server.Options.Limits.KeepAliveTimeout = limits.HttpKeepAliveTimeout;
     }
 
+    /// <summary>
+    /// The L4 idle sweep's bound for a connection on the L7 path. HTTP has its own idle timers: the
+    /// request's activity timeout (a 504 at the service's idle timeout), the keep-alive timeout
+    /// between requests, the header timeout, the write-stall guard. Left at the service's idle
+    /// timeout, the sweep races the 504 (both measure the same silence) and resets the client
+    /// instead of answering it; twice the longer of the two HTTP timers keeps it as a backstop only.
+    /// </summary>
+    public TimeSpan IdleBackstop(TimeSpan serviceIdle) =>
+        2 * (serviceIdle > _server.Options.Limits.KeepAliveTimeout ? serviceIdle : _server.Options.Limits.KeepAliveTimeout);
+
     /// <summary>Drain: GOAWAY on HTTP/2, Connection: close on HTTP/1.1, in-flight requests finish until the token fires.</summary>
     public Task StopAsync(CancellationToken cancellationToken) =>
         _started.IsValueCreated ? _server.StopAsync(cancellationToken) : Task.CompletedTask;
