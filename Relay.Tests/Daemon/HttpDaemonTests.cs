@@ -169,6 +169,13 @@ public sealed class HttpDaemonTests(ITestOutputHelper output) : IDisposable
             return;
         }
         using var response = await client.GetAsync($"http://127.0.0.1:{port}/die", HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode == HttpStatusCode.BadGateway)
+        {
+            // On a loaded machine the upstream's reset can overtake its own headers (the kernel then
+            // discards them unread): that round is a before-headers failure, answered as one.
+            Assert.Equal("upstream_reset", response.Headers.GetValues("x-relay-error").Single());
+            return;
+        }
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStreamAsync();
         // 100,000 bytes announced, 1,000 sent: reading to the end must fail, never end short and clean.
