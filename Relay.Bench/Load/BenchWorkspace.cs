@@ -27,6 +27,9 @@ internal sealed class BenchWorkspace
 
     public string HaproxyCfg => Path.Combine(Dir, "haproxy.cfg");
 
+    /// <summary>The Relay targets' mesh.yaml files, in a directory no log is written to.</summary>
+    public string ConfigDir => Path.Combine(Dir, "config");
+
     public string RelayCerts(string name) => Path.Combine(Dir, "relay-pki", name);
 
     public string Log(string name) => Path.Combine(Dir, $"{name}.log");
@@ -38,6 +41,7 @@ internal sealed class BenchWorkspace
         Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var workspace = new BenchWorkspace(dir);
+        Directory.CreateDirectory(workspace.ConfigDir);
         await File.WriteAllBytesAsync(Path.Combine(dir, "big.bin"), RandomBytes(BigBytes), cancellationToken);
         await workspace.WritePeerConfigAsync("nginx-upstream.conf", cancellationToken);
         if (withHaproxy)

@@ -51,7 +51,7 @@ internal static class MarkdownReport
         md.AppendLine("## Throughput (closed loop, wrk)").AppendLine();
         md.AppendLine($"| workload | {string.Join(" | ", results.Select(r => r.Name))} |");
         md.AppendLine($"|---|{string.Concat(results.Select(_ => "---:|"))}");
-        foreach (var w in Workload.All)
+        foreach (var w in Ran(results))
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| {w.Name} ({w.Unit}) | {string.Join(" | ", results.Select(r => Figure(r, w.Name)?.ToString("N0", CultureInfo.InvariantCulture) ?? "–"))} |");
         }
@@ -66,7 +66,7 @@ internal static class MarkdownReport
         md.AppendLine("## Ratios (higher is better; 1.00× = as fast as the reference)").AppendLine();
         md.AppendLine($"| workload | {string.Join(" | ", proxies.Select(p => $"{p.Name} ÷ direct").Concat(pairs.Select(p => $"**{p.Relay} ÷ {p.Haproxy}**")))} |");
         md.AppendLine($"|---|{string.Concat(Enumerable.Repeat("---:|", proxies.Count + pairs.Count))}");
-        foreach (var w in Workload.All)
+        foreach (var w in Ran(results))
         {
             var cells = proxies.Select(p => Ratios.Format(Ratios.Of(Figure(p, w.Name), direct is null ? null : Figure(direct, w.Name))))
                 .Concat(pairs.Select(p => Ratios.Format(Ratios.Of(Figure(Find(results, p.Relay), w.Name), Figure(Find(results, p.Haproxy), w.Name)))));
@@ -117,7 +117,7 @@ internal static class MarkdownReport
     {
         var notes = results.SelectMany(r => r.Notes.Select(n => $"{r.Name}: {n}"))
             .Concat(results.SelectMany(r => r.Workloads.Where(w => w.Value.Errors > 0)
-                .Select(w => $"{r.Name} {w.Key}: wrk reported {w.Value.Errors} errors in {w.Value.Requests} requests")))
+                .Select(w => $"{r.Name} {w.Key}: the load generator (wrk or h2load) reported {w.Value.Errors} errors beside {w.Value.Requests} good requests")))
             .ToList();
         if (notes.Count == 0)
         {
@@ -127,6 +127,10 @@ internal static class MarkdownReport
         notes.ForEach(n => md.AppendLine(CultureInfo.InvariantCulture, $"- {n}"));
         md.AppendLine();
     }
+
+    /// <summary>The workloads at least one target ran, in report order (L4 targets run no h2 workload, L7 targets no bulk).</summary>
+    private static IEnumerable<Workload> Ran(IReadOnlyList<TargetResult> results) =>
+        Workload.All.Where(w => results.Any(r => r.Workloads.ContainsKey(w.Name)));
 
     private static string Added(double value, double? baseline) => baseline is { } b ? $"{value - b:+0.000;-0.000}" : "–";
 

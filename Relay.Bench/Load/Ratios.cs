@@ -5,7 +5,8 @@ internal static class Ratios
 {
     public const string Direct = "direct";
 
-    public static readonly (string Relay, string Haproxy)[] Pairs = [("relay-l4", "haproxy-l4"), ("relay-mtls", "haproxy-mtls")];
+    public static readonly (string Relay, string Haproxy)[] Pairs = [("relay-l4", "haproxy-l4"), ("relay-mtls", "haproxy-mtls"),
+        ("relay-http", "haproxy-http"), ("relay-http-mtls", "haproxy-http-mtls")];
 
     public static double? Of(double? numerator, double? denominator) =>
         numerator is { } n && denominator is { } d && d > 0 ? n / d : null;

@@ -14,11 +14,14 @@ internal static class SvgChart
     private const int Left = 70;
     private const int Top = 40;
     private const int PlotHeight = 300;
-    private const int Bottom = 90;
+    // Room for the axis labels and three legend rows of four targets.
+    private const int Bottom = 120;
+
+    private const int LegendColumns = 4;
     private const double MaxRatio = 1.2;
 
-    // Relay targets in blues, HAProxy in oranges: same path, same lightness.
-    private static readonly string[] Colors = ["#1f77b4", "#6baed6", "#ff7f0e", "#fdae6b", "#2ca02c", "#98df8a"];
+    // Relay targets in blues, HAProxy in oranges (the catalog lists four of each): same path, same shade.
+    private static readonly string[] Colors = ["#1f77b4", "#6baed6", "#08519c", "#9ecae1", "#ff7f0e", "#fdae6b", "#a63603", "#fdd0a2"];
 
     public static string Render(IReadOnlyList<TargetResult> results)
     {
@@ -28,11 +31,13 @@ internal static class SvgChart
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Top + PlotHeight + Bottom}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"20\" font-size=\"15\">Throughput as a fraction of direct (no proxy); higher is better</text>\n");
         Axes(svg);
-        var groupWidth = (Width - Left - 20) / (double)Workload.All.Count;
+        // Only the workloads some target ran (an L7-only run has no bulk group).
+        var workloads = Workload.All.Where(w => results.Any(r => r.Workloads.ContainsKey(w.Name))).ToList();
+        var groupWidth = (Width - Left - 20) / (double)Math.Max(1, workloads.Count);
         var barWidth = (groupWidth - 20) / Math.Max(1, proxies.Count);
-        for (var g = 0; g < Workload.All.Count; g++)
+        for (var g = 0; g < workloads.Count; g++)
         {
-            var w = Workload.All[g];
+            var w = workloads[g];
             var x0 = Left + (g * groupWidth) + 10;
             for (var p = 0; p < proxies.Count; p++)
             {
@@ -60,10 +65,10 @@ internal static class SvgChart
 
     private static void Legend(StringBuilder svg, List<TargetResult> proxies)
     {
-        var y = Top + PlotHeight + 45;
         for (var p = 0; p < proxies.Count; p++)
         {
-            var x = Left + (p * 170);
+            var x = Left + (p % LegendColumns * 170);
+            var y = Top + PlotHeight + 45 + (p / LegendColumns * 18);
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y - 10}\" width=\"12\" height=\"12\" fill=\"{Colors[p % Colors.Length]}\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 18}\" y=\"{y}\">{Esc(proxies[p].Name)}</text>\n");
         }

@@ -11,7 +11,11 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
     // HAProxy's frontends in bench/peers/haproxy.cfg.
     public const int HaproxyL4Port = 19001;
     public const int HaproxyMtlsPort = 19002;
-    public static readonly int[] HaproxyPorts = [19001, 19002, 19003, 19004];
+    public const int HaproxyHttpPort = 19004;
+    public const int HaproxyHttpMtlsPort = 19005;
+    public const int HaproxyH2Port = 19007;
+    public const int HaproxyH2MtlsPort = 19008;
+    public static readonly int[] HaproxyPorts = [19001, 19002, 19003, 19004, 19005, 19006, 19007, 19008, 19009];
 
     // A .NET daemon is listening within ~1 s; 30 s covers a loaded shared machine.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -20,16 +24,48 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
     {
         List<Target> targets =
         [
-            new("direct", RelayConfigs.UpstreamPort, "no proxy: wrk → nginx", _ => Task.FromResult<IReadOnlyList<Process>>([])),
+            new("direct", RelayConfigs.UpstreamPort, "no proxy: wrk → nginx", _ => Task.FromResult<IReadOnlyList<Process>>([]))
+            {
+                H2Port = RelayConfigs.UpstreamH2Port, Workloads = Workload.All,
+            },
             new("relay-l4", RelayConfigs.L4Port, "one Relay, plain TCP", StartRelayL4Async),
             new("relay-mtls", RelayConfigs.PairOutboundPort, "Relay A → mTLS → Relay B → nginx", StartRelayPairAsync, RelayPairCaveat),
+            new("relay-http", RelayConfigs.HttpPort, "one Relay, HTTP (Kestrel + YARP)", StartRelayHttpAsync)
+            {
+                H2Port = RelayConfigs.HttpH2Port, Workloads = Workload.L7,
+            },
+            new("relay-http-mtls", RelayConfigs.HttpPairOutboundPort, "Relay A → HTTP/2 over mTLS (relay/h2, pooled) → Relay B → nginx", StartRelayHttpPairAsync, RelayHttpPairCaveat)
+            {
+                H2Port = RelayConfigs.HttpPairOutboundH2Port, Workloads = Workload.L7,
+            },
         ];
         if (withHaproxy)
         {
             targets.Add(new("haproxy-l4", HaproxyL4Port, "one HAProxy hop, mode tcp", StartHaproxyAsync));
             targets.Add(new("haproxy-mtls", HaproxyMtlsPort, "HAProxy → mTLS → HAProxy → nginx (one process)", StartHaproxyAsync));
+            targets.Add(new("haproxy-http", HaproxyHttpPort, "one HAProxy hop, mode http", StartHaproxyAsync)
+            {
+                H2Port = HaproxyH2Port, Workloads = Workload.L7,
+            });
+            targets.Add(new("haproxy-http-mtls", HaproxyHttpMtlsPort, "HAProxy → HTTP/2 over mTLS (alpn h2, http-reuse always) → HAProxy → nginx, mode http (one process)", StartHaproxyAsync)
+            {
+                H2Port = HaproxyH2MtlsPort, Workloads = Workload.L7,
+            });
         }
         return targets;
+    }
+
+    /// <summary>
+    /// The targets <c>--targets</c> names (all when null). Direct, the baseline, runs only the
+    /// workloads some other chosen target runs, so an L7-only run spends no time on direct's bulk.
+    /// </summary>
+    public static IEnumerable<Target> Select(IReadOnlyList<Target> all, IReadOnlySet<string>? names)
+    {
+        var chosen = all.Where(t => names?.Contains(t.Name) ?? true).ToList();
+        var others = chosen.Where(t => t.Name != Ratios.Direct).SelectMany(t => t.Workloads).ToHashSet();
+        return chosen.Select(t => t.Name == Ratios.Direct && others.Count > 0
+            ? t with { Workloads = [.. Workload.All.Where(others.Contains)] }
+            : t);
     }
 
     public async Task<Process> StartNginxAsync(CancellationToken cancellationToken)
@@ -55,6 +91,36 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
         return [a, b];
     }
 
+    private async Task<IReadOnlyList<Process>> StartRelayHttpAsync(CancellationToken cancellationToken)
+    {
+        var relay = StartRelay("relay-http", RelayConfigs.Http());
+        await WaitAsync("relay-http", [relay], RelayConfigs.HttpPort, cancellationToken);
+        await WaitAsync("relay-http", [relay], RelayConfigs.HttpH2Port, cancellationToken);
+        return [relay];
+    }
+
+    private async Task<IReadOnlyList<Process>> StartRelayHttpPairAsync(CancellationToken cancellationToken)
+    {
+        var b = StartRelay("relay-http-b", RelayConfigs.HttpPairB(workspace));
+        var a = StartRelay("relay-http-a", RelayConfigs.HttpPairA(workspace));
+        await WaitAsync("relay-http-b", [a, b], RelayConfigs.HttpPairInboundH2Port, cancellationToken);
+        await WaitAsync("relay-http-a", [a, b], RelayConfigs.HttpPairOutboundH2Port, cancellationToken);
+        return [a, b];
+    }
+
+    /// <summary>
+    /// Relay B logs each request it served; one that arrived as HTTP/2 from Relay A's identity came
+    /// over the relay/h2 mesh. Without such a line the row did not measure the multiplexed mesh.
+    /// </summary>
+    private string? RelayHttpPairCaveat()
+    {
+        var log = workspace.Log("relay-http-b");
+        return File.Exists(log) && File.ReadLines(log).Any(l => l.Contains("request direction=inbound", StringComparison.Ordinal)
+                && l.Contains("protocol=HTTP/2", StringComparison.Ordinal) && l.Contains($"peer={BenchWorkspace.RelayAId}", StringComparison.Ordinal))
+            ? null
+            : $"relay-http-b logged no inbound HTTP/2 request from {BenchWorkspace.RelayAId}: this row did not measure HTTP over the relay/h2 mesh";
+    }
+
     /// <summary>Relay B logs tls=TLSv1.x on its access lines once the mTLS data path runs; without it the pair is two plain hops.</summary>
     private string? RelayPairCaveat()
     {
@@ -74,7 +140,10 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
 
     private Process StartRelay(string name, string yaml)
     {
-        var config = Path.Combine(workspace.Dir, $"{name}.yaml");
+        // Not beside the logs: Relay watches its config's directory (inotify), and with the log in
+        // the same directory every log write woke the watcher; at relay-http's rps-c64, one request
+        // line per request meant ~15,000 inotify reads/s (strace -c, 2026-12-01).
+        var config = Path.Combine(workspace.ConfigDir, $"{name}.yaml");
         File.WriteAllText(config, yaml);
         // The environment systemd/relay.service sets (none beyond the defaults), so the benchmark runs what users run.
         return processes.Start([.. relay.Command, "run", "--config", config,

@@ -45,26 +45,26 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
     /// </summary>
     private async Task WarmUpAsync(Target target, CancellationToken cancellationToken)
     {
-        IReadOnlyList<Workload> workloads = options.Quick ? [Workload.Warmup] : Workload.All;
+        IReadOnlyList<Workload> workloads = options.Quick ? [Workload.Warmup] : target.Workloads;
         var each = options.Warmup / workloads.Count;
         foreach (var workload in workloads)
         {
-            await WrkRunner.RunAsync(target.Port, workload.Path, workload.Connections, each, workload.ConnectionClose, cancellationToken);
+            await RunAsync(target, workload, each, cancellationToken);
         }
     }
 
     private async Task<(Dictionary<string, WorkloadFigure> Figures, double CpuAtC64, double RssAtC64)> RunWorkloadsAsync(Target target, List<int> pids, PeakRssWindows peaks, CancellationToken cancellationToken)
     {
-        var passes = Workload.All.ToDictionary(w => w.Name, _ => new List<WrkResult>());
+        var passes = target.Workloads.ToDictionary(w => w.Name, _ => new List<WrkResult>());
         var cpuAtC64 = new List<double>();
         var rssAtC64 = 0d;
         for (var pass = 0; pass < options.Repeats; pass++)
         {
-            foreach (var workload in Workload.All)
+            foreach (var workload in target.Workloads)
             {
                 var cpuBefore = Cpu(pids);
                 peaks.StartWindow();
-                var result = await WrkRunner.RunAsync(target.Port, workload.Path, workload.Connections, options.WrkDuration, workload.ConnectionClose, cancellationToken);
+                var result = await RunAsync(target, workload, options.WrkDuration, cancellationToken);
                 if (workload.Name == "rps-c64")
                 {
                     cpuAtC64.Add(PerThousand(Cpu(pids) - cpuBefore, result.Requests));
@@ -74,7 +74,7 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
                 progress.WriteLine($"   {workload.Name,-12} pass {pass + 1}: {workload.Figure(result),10:F1} {workload.Unit}{(result.Errors > 0 ? $" ({result.Errors} errors)" : "")}");
             }
         }
-        var figures = Workload.All.ToDictionary(w => w.Name, w => new WorkloadFigure(
+        var figures = target.Workloads.ToDictionary(w => w.Name, w => new WorkloadFigure(
             Percentiles.Median(passes[w.Name].Select(w.Figure)), [.. passes[w.Name].Select(w.Figure)],
             passes[w.Name].Sum(r => r.Errors), passes[w.Name].Sum(r => r.Requests)));
         return (figures, Percentiles.Median(cpuAtC64), rssAtC64);
@@ -89,6 +89,11 @@ internal sealed class TargetRunner(LoadOptions options, ProcessGroup processes, 
             DsoGroups.All.Where(g => profile.Of(g) >= 0.05).Select(g => $"{g} {profile.Of(g):F1}"))}); {data}");
         return profile;
     }
+
+    private static Task<WrkResult> RunAsync(Target target, Workload workload, TimeSpan duration, CancellationToken cancellationToken) =>
+        workload.IsH2
+            ? H2loadRunner.RunAsync(target.PortFor(workload), workload, duration, cancellationToken)
+            : WrkRunner.RunAsync(target.Port, workload.Path, workload.Connections, duration, workload.ConnectionClose, cancellationToken);
 
     private static double Cpu(List<int> pids) => pids.Sum(pid => ProcStats.CpuSeconds(pid) ?? 0);
 

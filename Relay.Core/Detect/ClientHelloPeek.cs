@@ -30,7 +30,10 @@ public static class ClientHelloPeek
         }
         var firstRecordLength = (data[3] << 8) | data[4];
         var firstFragment = data[RecordHeaderLength..];
-        if (firstFragment.Length >= HandshakeHeaderLength)
+        // The handshake header is read in place only when the first record holds all four of its
+        // bytes; past a shorter record the next bytes are a record header, not the hello's length
+        // (Relay.Fuzz found a 1-byte first record read as a 65 KiB hello: OtherTls whole, NotTls cut).
+        if (firstFragment.Length >= HandshakeHeaderLength && firstRecordLength >= HandshakeHeaderLength)
         {
             if (firstFragment[0] != HandshakeTypeClientHello)
             {

@@ -62,11 +62,14 @@ public static class HttpPrefaceParser
         {
             return DetectedProtocol.Unknown;
         }
-        return Version(data[(targetEnd + 1)..], data.Length);
+        return Version(data[(targetEnd + 1)..], data.Length, targetEnd + 1);
     }
 
     /// <summary>"HTTP/1." DIGIT CRLF, possibly cut short by the end of the peeked bytes.</summary>
-    private static DetectedProtocol Version(ReadOnlySpan<byte> rest, int seen)
+    /// <param name="versionStart">Where the version begins: a whole line longer than the limit is
+    /// <see cref="DetectedProtocol.Unknown"/> as its prefixes at the limit are, so the decision does
+    /// not depend on how the client's writes were split into segments (found by Relay.Fuzz).</param>
+    private static DetectedProtocol Version(ReadOnlySpan<byte> rest, int seen, int versionStart)
     {
         ReadOnlySpan<byte> expected = [.. VersionPrefix, (byte)'0', (byte)'\r', (byte)'\n'];
         for (var i = 0; i < expected.Length; i++)
@@ -81,7 +84,7 @@ public static class HttpPrefaceParser
                 return DetectedProtocol.Unknown;
             }
         }
-        return DetectedProtocol.Http1;
+        return versionStart + expected.Length > MaxRequestLine ? DetectedProtocol.Unknown : DetectedProtocol.Http1;
     }
 
     private static DetectedProtocol Pending(ReadOnlySpan<byte> data) =>

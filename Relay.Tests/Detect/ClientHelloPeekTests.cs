@@ -82,6 +82,20 @@ public sealed class ClientHelloPeekTests
         Assert.Equal(expected, ProtocolDetector.Detect(bytes));
     }
 
+    /// <summary>
+    /// A first record shorter than the handshake header: the next bytes are the second record's
+    /// header, not the hello's length. Read in place they once made a 65 KiB "hello" (OtherTls)
+    /// out of bytes whose first 7 said NotTls. Relay.Fuzz found both inputs (corpus/detect/regress-*).
+    /// </summary>
+    [Theory]
+    [InlineData(new byte[] { 0x16, 3, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1 }, 7)]
+    [InlineData(new byte[] { 0x16, 3, 4, 0, 1, 1, 0x16, 0x20, 0, 0x16, 0x20, 0 }, 8)]
+    public void Parse_OneByteFirstRecord_IsDecidedTheSameWholeOrCut(byte[] bytes, int cut)
+    {
+        Assert.Equal(ClientHelloPeekStatus.NotTls, ClientHelloPeek.Parse(bytes.AsSpan(0, cut)).Status);
+        Assert.Equal(ClientHelloPeekStatus.NotTls, ClientHelloPeek.Parse(bytes).Status);
+    }
+
     [Fact]
     public void Parse_Empty_NeedsRecordHeader()
     {

@@ -92,6 +92,24 @@ public sealed class DetectionTableTests
         Assert.Equal(DetectedProtocol.NeedMore, Detect($"GET /{path[..100]}"));
     }
 
+    /// <summary>
+    /// A whole line over the limit is Unknown like its 8 KiB prefix, so the decision does not depend
+    /// on how the client's writes were segmented (Relay.Fuzz's prefix property found the case: the
+    /// whole line was Http1 while its first 8,192 bytes were Unknown).
+    /// </summary>
+    [Fact]
+    public void RequestLine_OverItsLimit_IsUnknownWholeOrCut_AndOneThatFitsIsHttp1()
+    {
+        var over = Encoding.ASCII.GetBytes($"GET /{new string('a', HttpPrefaceParser.MaxRequestLine)} HTTP/1.1\r\n\r\n");
+        Assert.Equal(DetectedProtocol.Unknown, ProtocolDetector.Detect(over));
+        Assert.Equal(DetectedProtocol.Unknown, ProtocolDetector.Detect(over.AsSpan(0, HttpPrefaceParser.MaxRequestLine)));
+        // "GET /" + path + " HTTP/1.1\r\n" is exactly the limit: 5 + path + 11.
+        var fits = Encoding.ASCII.GetBytes($"GET /{new string('a', HttpPrefaceParser.MaxRequestLine - 16)} HTTP/1.1\r\n");
+        Assert.Equal(HttpPrefaceParser.MaxRequestLine, fits.Length);
+        Assert.Equal(DetectedProtocol.Http1, ProtocolDetector.Detect(fits));
+        Assert.Equal(DetectedProtocol.NeedMore, ProtocolDetector.Detect(fits.AsSpan(0, fits.Length - 1)));
+    }
+
     [Fact]
     public void AtBudget_TlsIsOtherTls_ElseUnknown()
     {
