@@ -53,6 +53,8 @@ internal static class ConfigCompiler
             MaxUnauthenticatedPerSource = limits.MaxUnauthenticatedPerSource?.Value ?? ConfigDefaults.MaxUnauthenticatedPerSource,
             InboundHandshakeTimeout = limits.InboundHandshakeTimeout?.Value ?? ConfigDefaults.InboundHandshakeTimeout,
             FirstByteTimeout = limits.FirstByteTimeout?.Value ?? ConfigDefaults.FirstByteTimeout,
+            HttpRequestHeadersTimeout = limits.HttpRequestHeadersTimeout?.Value ?? ConfigDefaults.HttpRequestHeadersTimeout,
+            HttpKeepAliveTimeout = limits.HttpKeepAliveTimeout?.Value ?? ConfigDefaults.HttpKeepAliveTimeout,
         };
     }
 

@@ -61,6 +61,15 @@ internal static class ConfigDefaults
     // 30s: systemd's default TimeoutStopSec is 90s, so draining finishes well before SIGKILL.
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
+    // HTTP (L7 path): Kestrel's own defaults, kept. 30 s to receive a request's headers bounds a
+    // slowloris client (Envoy's edge example uses 10 s, nginx's client_header_timeout is 60 s).
+    public static readonly TimeSpan HttpRequestHeadersTimeout = TimeSpan.FromSeconds(30);
+
+    // 130 s idle between requests: longer than clients keep idle pooled connections (.NET's
+    // SocketsHttpHandler 60 s, Go's net/http 90 s), so the client, not Relay, closes an idle
+    // connection and never reuses one Relay is closing.
+    public static readonly TimeSpan HttpKeepAliveTimeout = TimeSpan.FromSeconds(130);
+
     // 64 KiB: the largest chunk GRO/GSO hand a socket at once, so one read rarely needs two
     // buffers; 4 KiB is one page; 1 MiB × 2 directions × max_connections bounds memory.
     public const int BufferSize = 65_536;

@@ -18,6 +18,11 @@ internal sealed record LimitsConfig(
     public Located<TimeSpan>? InboundHandshakeTimeout { get; init; }
 
     public Located<TimeSpan>? FirstByteTimeout { get; init; }
+    /// <summary>limits.http_request_headers_timeout: Kestrel's RequestHeadersTimeout on the L7 path.</summary>
+    public Located<TimeSpan>? HttpRequestHeadersTimeout { get; init; }
+
+    /// <summary>limits.http_keep_alive_timeout: Kestrel's KeepAliveTimeout on the L7 path.</summary>
+    public Located<TimeSpan>? HttpKeepAliveTimeout { get; init; }
 
     public static LimitsConfig Empty(ConfigLocation at) => new(at, null, null, null, null, null);
 }

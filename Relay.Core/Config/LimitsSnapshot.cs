@@ -27,4 +27,9 @@ public sealed record LimitsSnapshot(
     public TimeSpan FirstByteTimeout { get; init; } = ConfigDefaults.FirstByteTimeout;
 
     public int MaxFor(Direction direction) => direction == Direction.Inbound ? MaxInboundConnections : MaxOutboundConnections;
+    /// <summary>HTTP: time for a request's line and headers to arrive (Kestrel RequestHeadersTimeout); a 408 after.</summary>
+    public TimeSpan HttpRequestHeadersTimeout { get; init; } = ConfigDefaults.HttpRequestHeadersTimeout;
+
+    /// <summary>HTTP: idle time between requests on one connection (Kestrel KeepAliveTimeout); a close after.</summary>
+    public TimeSpan HttpKeepAliveTimeout { get; init; } = ConfigDefaults.HttpKeepAliveTimeout;
 }

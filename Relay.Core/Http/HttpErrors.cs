@@ -45,7 +45,7 @@ internal static class HttpErrors
             or CloseReason.ResourceExhausted => StatusCodes.Status503ServiceUnavailable,
         CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
         CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
-        CloseReason.ClientReset => StatusCodes.Status400BadRequest,
+        CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };
 

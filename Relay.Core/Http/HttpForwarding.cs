@@ -39,14 +39,18 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
         var route = RequestTarget.Resolve(relay, config.Current);
-        var (failure, endpoint) = route.Spec is { } spec
+        // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
+        var framing = RequestFraming.Refuse(context);
+        var (failure, endpoint) = framing is not null ? (framing, "-")
+            : route.Spec is { } spec
             ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody).ConfigureAwait(false)
             : (route.Refusal, "-");
-        if (route.Spec is null)
+        if (framing is null && route.Spec is null)
         {
             HttpErrors.Refuse(context, route.Refusal, route.Status);
         }
         relay.LastFailure = failure ?? relay.LastFailure;
+        StreamResetBudget.Record(context, started);
         recorder.Completed(new RequestRecord(
             relay.Direction, route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", context.Request.Protocol, context.Response.StatusCode, started,

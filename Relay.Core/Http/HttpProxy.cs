@@ -31,6 +31,7 @@ internal sealed class HttpProxy(HttpServer server)
         };
         var context = new RelayConnectionContext(connection.Id, client, clientSide.Stream!, connection.Activity, feature);
         connection.OnAbort(() => context.Abort(new ConnectionAbortedException("relay: connection stopped")));
+        connection.IdleTimeout = server.IdleBackstop(connection.IdleTimeout);
         var clean = await server.ServeAsync(protocol, context).ConfigureAwait(false);
         if (clean == true)
         {
@@ -40,8 +41,9 @@ internal sealed class HttpProxy(HttpServer server)
         record.BytesToClient = context.Stream.BytesWritten;
         return connection.AbortReason ?? clean switch
         {
-            true => CloseReason.Completed,
-            false => feature.LastFailure ?? CloseReason.ClientProtocolError,
+            // A clean close can still be Kestrel refusing the client (408 slowloris, 431, 400).
+            true => context.EndReason.Reason ?? CloseReason.Completed,
+            false => context.Failure(feature.LastFailure) ?? CloseReason.ClientProtocolError,
             // Kestrel is stopping (drain): the connection arrived after its endpoints unbound.
             null => CloseReason.DrainDeadline,
         };

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Relay.Core.Config;
 using Relay.Core.Connections;
 using Relay.Core.Vocabulary;
 using Yarp.ReverseProxy.Forwarder;
@@ -37,12 +38,36 @@ internal sealed class HttpServer : IAsyncDisposable
     public async Task<bool?> ServeAsync(ProxyProtocol protocol, RelayConnectionContext connection)
     {
         await _started.Value.ConfigureAwait(false);
+        connection.WriteGuard.Timeout = _server.Options.Limits.KeepAliveTimeout;
         if (!_transport.TryOffer(protocol, connection))
         {
             return null;
         }
         return !await connection.Closed.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Applies the config's HTTP limits; called at start and by every config swap (reload, undo).
+    /// Kestrel reads both timeouts from these options when it arms each timer (the header timeout
+    /// when a request's first byte arrives, the keep-alive timeout when a request ends: Http1Connection,
+    /// Http2Connection), so a reload applies to the next request on every connection, live ones
+    /// included; a request already waiting keeps the timer it armed.
+    /// </summary>
+    public void Apply(LimitsSnapshot limits)
+    {
+        _server.Options.Limits.RequestHeadersTimeout = limits.HttpRequestHeadersTimeout;
+        _server.Options.Limits.KeepAliveTimeout = limits.HttpKeepAliveTimeout;
+    }
+
+    /// <summary>
+    /// The L4 idle sweep's bound for a connection on the L7 path. HTTP has its own idle timers: the
+    /// request's activity timeout (a 504 at the service's idle timeout), the keep-alive timeout
+    /// between requests, the header timeout, the write-stall guard. Left at the service's idle
+    /// timeout, the sweep races the 504 (both measure the same silence) and resets the client
+    /// instead of answering it; twice the longer of the two HTTP timers keeps it as a backstop only.
+    /// </summary>
+    public TimeSpan IdleBackstop(TimeSpan serviceIdle) =>
+        2 * (serviceIdle > _server.Options.Limits.KeepAliveTimeout ? serviceIdle : _server.Options.Limits.KeepAliveTimeout);
 
     /// <summary>Drain: GOAWAY on HTTP/2, Connection: close on HTTP/1.1, in-flight requests finish until the token fires.</summary>
     public Task StopAsync(CancellationToken cancellationToken) =>

@@ -15,6 +15,10 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);
         metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration);
+        if (request.Error is { } reason)
+        {
+            metrics.RequestFailed(request.Direction, request.Service, reason);
+        }
         LogRequest(logger, request.Direction.Label(), request.Service, request.Method, request.Authority, request.Path,
             request.Protocol, request.Status, (long)duration.TotalMilliseconds, request.BytesToUpstream, request.BytesToClient,
             request.Endpoint, request.Peer ?? "-", request.RequestId, request.Error ?? "-");

@@ -22,6 +22,7 @@ internal static class MetricNames
     public const string BuildInfo = "relay_build_info";
     public const string Requests = "relay_requests_total";
     public const string RequestDuration = "relay_request_duration_seconds";
+    public const string RequestErrors = "relay_request_errors_total";
 
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";

@@ -26,6 +26,7 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _configReloads;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
+    private readonly Counter<long> _requestErrors;
     private readonly ConfigReloadState _config = new();
 
     public RelayMetrics(IMeterFactory? meterFactory = null, string? version = null, TimeProvider? timeProvider = null)
@@ -46,6 +47,7 @@ internal sealed class RelayMetrics : IDisposable
         _requests = Meter.CreateCounter<long>(MetricNames.Requests, "{request}", "HTTP requests forwarded, by direction, service and status class (2xx...5xx).");
         _requestDuration = Meter.CreateHistogram(MetricNames.RequestDuration, "s", "HTTP request time from the request's headers to the end of its response, by direction and service.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.RequestDuration });
+        _requestErrors = Meter.CreateCounter<long>(MetricNames.RequestErrors, "{request}", "HTTP requests Relay answered or ended with an error of its own (503, 502, 504, 400...), by direction, service and reason.");
         Meter.CreateObservableGauge(MetricNames.ConfigRevision, _config.ObserveRevision, null, "The running configuration revision (value is always 1).");
         Meter.CreateObservableGauge(MetricNames.ConfigLastReloadSuccess, _config.ObserveLastSuccess, "s", "Unix time of the last successful configuration load.");
         var buildInfo = new Measurement<long>(1, MetricTags.Tag(MetricNames.VersionTag, version ?? DefaultVersion()));
@@ -104,6 +106,13 @@ internal sealed class RelayMetrics : IDisposable
         _requests.Add(1, new TagList { direct, byService, MetricTags.CodeClass(status) });
         _requestDuration.Record(duration.TotalSeconds, new TagList { direct, byService });
     }
+
+    /// <summary>
+    /// A request that failed with a Relay reason (a <see cref="CloseReason"/> label, the x-relay-error
+    /// value), counted beside <see cref="RequestCompleted"/>. Bounded: labels come from the enum.
+    /// </summary>
+    public void RequestFailed(Direction direction, string service, string reason) =>
+        _requestErrors.Add(1, new TagList { MetricTags.For(direction), MetricTags.Tag(MetricNames.ServiceTag, service), MetricTags.Tag(MetricNames.ReasonTag, reason) });
 
     /// <summary>The first configuration load: sets revision and timestamp without counting a reload.</summary>
     public void ConfigLoaded(string revision) => _config.Loaded(revision, _time.GetUtcNow());

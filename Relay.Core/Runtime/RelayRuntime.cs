@@ -40,6 +40,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         Metrics = metrics;
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
         _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _config, loggerFactory);
+        _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
@@ -190,6 +191,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public ActiveConfig Swap(ActiveConfig next)
     {
         var previous = _config.Swap(next);
+        _http.Apply(next.Snapshot.Limits);
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
         return previous;
     }

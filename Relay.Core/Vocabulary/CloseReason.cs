@@ -13,8 +13,20 @@ public enum CloseReason
     IdleTimeout = 11,
     ClientProtocolError = 12,
 
+    /// <summary>HTTP: the request's headers did not arrive within limits.http_request_headers_timeout (slowloris; a 408).</summary>
+    RequestHeadersTimeout = 13,
+
+    /// <summary>HTTP/1.1: Content-Length and Transfer-Encoding in one request (the smuggling shape; a 400).</summary>
+    AmbiguousRequestFraming = 14,
+
+    /// <summary>HTTP/2: the client reset streams or sent frames faster than they are served (rapid reset, floods).</summary>
+    Http2Flood = 15,
+
+    /// <summary>HTTP: the client sent its body or read the response below Kestrel's minimum data rate.</summary>
+    ClientTooSlow = 16,
+
     /// <summary>An inbound plaintext client sent no byte within limits.first_byte_timeout.</summary>
-    FirstByteTimeout = 13,
+    FirstByteTimeout = 17,
 
     UpstreamConnectFailed = 20,
     UpstreamConnectTimeout = 21,

@@ -45,6 +45,24 @@ public sealed class LimitsSectionTests
         Assert.Equal(TimeSpan.FromMinutes(5), limits.IdleTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), limits.DrainTimeout);
         Assert.Equal(4096, limits.BufferSize);
+        Assert.Equal(TimeSpan.FromSeconds(30), limits.HttpRequestHeadersTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(130), limits.HttpKeepAliveTimeout);
+    }
+
+    [Fact]
+    public void Load_HttpTimeouts_Compiled()
+    {
+        var limits = Valid(MeshHeader + "limits:\n  http_request_headers_timeout: 10s\n  http_keep_alive_timeout: 75s\n").Limits;
+
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(75)), (limits.HttpRequestHeadersTimeout, limits.HttpKeepAliveTimeout));
+    }
+
+    [Fact]
+    public void Load_HttpTimeoutNotADuration_Reported()
+    {
+        var error = SingleError(MeshHeader + "limits:\n  http_keep_alive_timeout: forever\n");
+
+        AssertError(error, 4, 28, "limits.http_keep_alive_timeout", "not a duration");
     }
 
     [Fact]

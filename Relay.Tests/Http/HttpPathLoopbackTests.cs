@@ -168,17 +168,17 @@ public sealed class HttpPathLoopbackTests
     }
 
     /// <summary>
-    /// Kestrel follows RFC 9112 §6.1/§6.3 here: Transfer-Encoding wins over Content-Length, the
-    /// Content-Length is dropped and the connection closes after the response. The smuggled request
-    /// never reaches the upstream, and the upstream saw exactly the one request the client was answered.
+    /// The CL.TE smuggling shape: Kestrel alone would let Transfer-Encoding win and close after the
+    /// response (RFC 9112 allows it); Relay answers 400 with Connection: close (RequestFraming), the
+    /// upstream never sees the request (nor the smuggled one), and the refusal is counted.
     /// </summary>
     [Fact]
-    public async Task ContentLengthWithTransferEncoding_ChunkedWinsThenClose_AndNothingIsSmuggled()
+    public async Task ContentLengthWithTransferEncoding_Is400AndClose_AndNothingReachesTheUpstream()
     {
         await using var upstream = await UpstreamApp.StartAsync();
         await using var relay = await StartRelayAsync($"127.0.0.1:{upstream.Port}", "http", out var listen);
         using var socket = await ConnectAsync(listen);
-        // The classic CL.TE smuggling shape: a parser trusting Content-Length would see a second request.
+        // A parser trusting Content-Length would see a second request, GET /smuggled.
         var attack = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
         await SocketIo.SendAllAsync(socket, Encoding.ASCII.GetBytes(attack));
@@ -186,9 +186,20 @@ public sealed class HttpPathLoopbackTests
         // ReadToEnd: the connection must close after the one response.
         var reply = Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(socket, Wait));
 
-        Assert.StartsWith("HTTP/1.1 200 ", reply);
+        Assert.StartsWith("HTTP/1.1 400 ", reply);
         Assert.Contains("Connection: close", reply);
+        Assert.Contains("x-relay-error: ambiguous_request_framing", reply);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(reply, "HTTP/1.1 "));
+        Assert.Equal(0, upstream.Requests);
+        Assert.Contains("error=ambiguous_request_framing", await relay.Log.WaitForLineAsync(l => l.StartsWith("request ", StringComparison.Ordinal), Wait));
+        Assert.Contains("relay_request_errors_total{direction=\"outbound\",reason=\"ambiguous_request_framing\",service=\"app\"} 1", relay.Exporter.Scrape());
+
+        // The smuggling canary: the same connection shape without Content-Length is served, and
+        // the upstream counted exactly the one request the client was answered.
+        using var honest = await ConnectAsync(listen);
+        await SocketIo.SendAllAsync(honest, Encoding.ASCII.GetBytes(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 200 ", Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(honest, Wait)));
         Assert.Equal(["/echo"], upstream.Paths);
     }
 

@@ -12,7 +12,7 @@ namespace Relay.Tests.Http;
 /// An HTTP app on 127.0.0.1 for the L7 tests (ASP.NET Core on Kestrel), serving HTTP/1.1 or h2c:
 /// /echo echoes the request body (streamed, so chunked when the request was), /hello answers
 /// 1 KiB, /proto answers the protocol it saw, /delay answers after 300 ms, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
-/// /ws echoes WebSocket messages. Every request is counted, so a test can compare what the
+/// /ws echoes WebSocket messages; /sha256, /pattern, /reset, /die and /slow serve the daemon tests (HttpDaemonTests). Every request is counted, so a test can compare what the
 /// upstream saw with what the client was told.
 /// </summary>
 internal sealed class UpstreamApp : IAsyncDisposable
@@ -42,7 +42,12 @@ internal sealed class UpstreamApp : IAsyncDisposable
         var port = FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols));
+        builder.WebHost.UseKestrel(k =>
+        {
+            // No 30 MB cap: the daemon tests send 1 GiB bodies.
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols);
+        });
         var app = builder.Build();
         var upstream = new UpstreamApp(app, port);
         app.UseWebSockets();
@@ -83,6 +88,40 @@ internal sealed class UpstreamApp : IAsyncDisposable
             context.Abort();
         });
         app.MapGet("/hello", () => Results.Text(new string('x', 1024)));
+        // Large transfers: /sha256 hashes whatever body arrives, /pattern?bytes=N streams N pattern bytes (BodyPattern).
+        app.MapPost("/sha256", async context =>
+        {
+            var (sha, length) = await BodyPattern.HashAsync(context.Request.Body, context.RequestAborted);
+            await context.Response.WriteAsync($"{sha} {length}");
+        });
+        app.MapGet("/pattern", async context =>
+        {
+            var length = long.Parse(context.Request.Query["bytes"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.ContentLength = length;
+            context.Response.ContentType = "application/octet-stream";
+            await BodyPattern.WriteAsync(context.Response.Body, length, context.RequestAborted);
+        });
+        // The kill matrix: /reset dies before any response header, /die after its headers and 1 kB.
+        app.MapGet("/reset", context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        });
+        app.MapGet("/die", async context =>
+        {
+            context.Response.ContentLength = 100_000;
+            await context.Response.Body.WriteAsync(new byte[1_000]);
+            await context.Response.Body.FlushAsync();
+            // Long enough for the headers to reach Relay before the reset (see /abort), short enough for 1,000 rounds.
+            await Task.Delay(30);
+            context.Abort();
+        });
+        // Drain: /slow?ms=N answers "done" after N ms.
+        app.MapGet("/slow", async context =>
+        {
+            await Task.Delay(int.Parse(context.Request.Query["ms"].ToString(), System.Globalization.CultureInfo.InvariantCulture));
+            await context.Response.WriteAsync("done");
+        });
         app.MapGet("/delay", async () =>
         {
             await Task.Delay(300);

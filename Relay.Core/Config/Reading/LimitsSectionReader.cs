@@ -5,7 +5,8 @@ namespace Relay.Core.Config.Reading;
 internal static class LimitsSectionReader
 {
     public static readonly string[] Keys = ["max_connections", "connect_timeout", "idle_timeout", "drain_timeout", "buffer_size",
-        "max_inbound_connections", "max_outbound_connections", "max_unauthenticated_per_source", "inbound_handshake_timeout", "first_byte_timeout"];
+        "max_inbound_connections", "max_outbound_connections", "max_unauthenticated_per_source", "inbound_handshake_timeout", "first_byte_timeout",
+        "http_request_headers_timeout", "http_keep_alive_timeout"];
 
     public static readonly ScalarParser<TimeSpan> Duration = ScalarParsers.Text<TimeSpan>(DurationParser.TryParse);
 
@@ -24,5 +25,7 @@ internal static class LimitsSectionReader
             MaxUnauthenticatedPerSource = section.Int("max_unauthenticated_per_source"),
             InboundHandshakeTimeout = section.Scalar("inbound_handshake_timeout", Duration),
             FirstByteTimeout = section.Scalar("first_byte_timeout", Duration),
+            HttpRequestHeadersTimeout = section.Scalar("http_request_headers_timeout", Duration),
+            HttpKeepAliveTimeout = section.Scalar("http_keep_alive_timeout", Duration),
         };
 }
