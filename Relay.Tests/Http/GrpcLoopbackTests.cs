@@ -26,14 +26,7 @@ public sealed class GrpcLoopbackTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePorts.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
-        _upstream = builder.Build();
-        _upstream.MapGrpcService<EchoService>();
-        await _upstream.StartAsync();
+        (_upstream, var port) = await GrpcUpstream.StartAsync();
 
         var listen = FreePorts.Next();
         _relay = await LoopbackRelay.StartAsync(

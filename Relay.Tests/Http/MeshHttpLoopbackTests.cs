@@ -101,14 +101,8 @@ public sealed partial class MeshHttpLoopbackTests
     [Fact]
     public async Task Grpc_UnaryAndStreaming_AcrossTheMesh_KeepStatusTrailers()
     {
-        var port = FreePorts.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
-        await using var upstream = builder.Build();
-        upstream.MapGrpcService<EchoService>();
-        await upstream.StartAsync();
+        var (app, port) = await GrpcUpstream.StartAsync();
+        await using var upstream = app;
         await using var pair = await MeshPairLoopback.StartAsync(new IPEndPoint(IPAddress.Loopback, port), protocolOnA: "grpc", protocolOnB: "grpc");
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{pair.OutboundPortA}");
         var client = new Echo.EchoClient(channel);
