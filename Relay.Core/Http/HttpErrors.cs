@@ -16,16 +16,8 @@ internal static class HttpErrors
 {
     public const string Header = "x-relay-error";
 
-    public static CloseReason Classify(ForwarderError error, Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is UpstreamUnavailableException unavailable)
-            {
-                return unavailable.Reason;
-            }
-        }
-        return error switch
+    public static CloseReason Classify(ForwarderError error, Exception? exception) =>
+        Unavailable(exception)?.Reason ?? error switch
         {
             ForwarderError.RequestTimedOut => CloseReason.UpstreamTimeout,
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
@@ -34,7 +26,6 @@ internal static class HttpErrors
                 or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient => CloseReason.ClientReset,
             _ => CloseReason.UpstreamReset,
         };
-    }
 
     public static int StatusFor(CloseReason reason) => reason switch
     {
@@ -73,15 +64,19 @@ internal static class HttpErrors
     /// True when the forward failed because no connection to the endpoint could be made (TCP
     /// connect or the mesh handshake): nothing of the request left Relay, so another endpoint may take it.
     /// </summary>
-    public static bool IsConnectFailure(HttpContext context)
+    public static bool IsConnectFailure(HttpContext context) =>
+        Unavailable(context.GetForwarderErrorFeature()?.Exception) is { Reason: not CloseReason.ResourceExhausted };
+
+    /// <summary>The ConnectCallback's failure in an exception chain: no connection to the endpoint could be made.</summary>
+    private static UpstreamUnavailableException? Unavailable(Exception? exception)
     {
-        for (var e = context.GetForwarderErrorFeature()?.Exception; e is not null; e = e.InnerException)
+        for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is UpstreamUnavailableException unavailable)
             {
-                return unavailable.Reason != CloseReason.ResourceExhausted;
+                return unavailable;
             }
         }
-        return false;
+        return null;
     }
 }

@@ -45,57 +45,26 @@ public sealed class GrpcLoopbackTests : IAsyncLifetime
     [Fact]
     public async Task Unary_ReturnsTheReply_AndOkStatus()
     {
-        var client = new Echo.EchoClient(_channel);
-        using var call = client.SayAsync(new Note { Text = "hello" }, deadline: DateTime.UtcNow + Wait);
+        await GrpcEchoChecks.UnaryAsync(new Echo.EchoClient(_channel), Wait);
 
-        Assert.Equal("said hello", (await call.ResponseAsync).Text);
-        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         Assert.Contains("protocol=HTTP/2 status=200", await _relay.Log.WaitForLineAsync(l => l.StartsWith("request ", StringComparison.Ordinal), Wait));
     }
 
     [Fact]
     public async Task ServerStreaming_DeliversEveryMessage_AndTheTrailers()
     {
-        var client = new Echo.EchoClient(_channel);
-        using var call = client.Repeat(new RepeatRequest { Text = "tick", Count = 50 }, deadline: DateTime.UtcNow + Wait);
-
-        var received = new List<string>();
-        await foreach (var note in call.ResponseStream.ReadAllAsync())
-        {
-            received.Add(note.Text);
-        }
-
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"tick {i}"), received);
-        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
-        Assert.Equal("50", call.GetTrailers().GetValue("x-repeat-count"));
+        await GrpcEchoChecks.ServerStreamingAsync(new Echo.EchoClient(_channel), 50, Wait);
     }
 
     [Fact]
     public async Task BidirectionalStreaming_InterleavesBothWays()
     {
-        var client = new Echo.EchoClient(_channel);
-        using var call = client.Chat(deadline: DateTime.UtcNow + Wait);
-
-        for (var i = 0; i < 10; i++)
-        {
-            // Each reply must arrive before the next message is sent: nothing is buffered whole.
-            await call.RequestStream.WriteAsync(new Note { Text = $"m{i}" });
-            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-            Assert.Equal($"re: m{i}", call.ResponseStream.Current.Text);
-        }
-        await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+        await GrpcEchoChecks.BidirectionalAsync(new Echo.EchoClient(_channel), 10, Wait);
     }
 
     [Fact]
     public async Task ErrorStatus_TravelsInTheTrailers()
     {
-        var client = new Echo.EchoClient(_channel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.FailAsync(new Note { Text = "x" }, deadline: DateTime.UtcNow + Wait));
-
-        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.Equal("refused: x", error.Status.Detail);
+        await GrpcEchoChecks.ErrorStatusAsync(new Echo.EchoClient(_channel), Wait);
     }
 }

@@ -107,33 +107,10 @@ public sealed partial class MeshHttpLoopbackTests
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{pair.OutboundPortA}");
         var client = new Echo.EchoClient(channel);
 
-        using var unary = client.SayAsync(new Note { Text = "hello" }, deadline: DateTime.UtcNow + Wait);
-        Assert.Equal("said hello", (await unary.ResponseAsync).Text);
-        Assert.Equal(StatusCode.OK, unary.GetStatus().StatusCode);
-
-        using var stream = client.Repeat(new RepeatRequest { Text = "tick", Count = 20 }, deadline: DateTime.UtcNow + Wait);
-        var seen = new List<string>();
-        await foreach (var note in stream.ResponseStream.ReadAllAsync())
-        {
-            seen.Add(note.Text);
-        }
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"tick {i}"), seen);
-        Assert.Equal(StatusCode.OK, stream.GetStatus().StatusCode);
-        Assert.Equal("20", stream.GetTrailers().GetValue("x-repeat-count"));
-
-        using var chat = client.Chat(deadline: DateTime.UtcNow + Wait);
-        for (var i = 0; i < 5; i++)
-        {
-            await chat.RequestStream.WriteAsync(new Note { Text = $"m{i}" });
-            Assert.True(await chat.ResponseStream.MoveNext(CancellationToken.None));
-            Assert.Equal($"re: m{i}", chat.ResponseStream.Current.Text);
-        }
-        await chat.RequestStream.CompleteAsync();
-        Assert.False(await chat.ResponseStream.MoveNext(CancellationToken.None));
-
-        var failure = await Assert.ThrowsAsync<RpcException>(async () => await client.FailAsync(new Note { Text = "x" }, deadline: DateTime.UtcNow + Wait));
-        Assert.Equal(StatusCode.FailedPrecondition, failure.StatusCode);
-        Assert.Equal("refused: x", failure.Status.Detail);
+        await GrpcEchoChecks.UnaryAsync(client, Wait);
+        await GrpcEchoChecks.ServerStreamingAsync(client, 20, Wait);
+        await GrpcEchoChecks.BidirectionalAsync(client, 5, Wait);
+        await GrpcEchoChecks.ErrorStatusAsync(client, Wait);
     }
 
     [Fact]

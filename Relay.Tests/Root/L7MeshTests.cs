@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Relay.Tests.Http;
 using Relay.Tests.Http.Grpc;
 using Relay.Tests.Root.Infrastructure;
 
@@ -47,19 +48,9 @@ public sealed class L7MeshTests(L7MeshFixture fixture) : IClassFixture<L7MeshFix
         using var channel = GrpcChannel.ForAddress(Url(L7MeshFixture.GrpcPort, ""), new GrpcChannelOptions { HttpHandler = HandlerOnA() });
         var client = new Echo.EchoClient(channel);
 
-        var reply = await client.SayAsync(new Note { Text = "across hosts" }, deadline: DateTime.UtcNow + Wait);
-        using var stream = client.Repeat(new RepeatRequest { Text = "n", Count = 10 }, deadline: DateTime.UtcNow + Wait);
-        var notes = new List<string>();
-        await foreach (var note in stream.ResponseStream.ReadAllAsync())
-        {
-            notes.Add(note.Text);
-        }
-        var failure = await Assert.ThrowsAsync<RpcException>(async () => await client.FailAsync(new Note { Text = "b" }, deadline: DateTime.UtcNow + Wait));
-
-        Assert.Equal("said across hosts", reply.Text);
-        Assert.Equal(10, notes.Count);
-        Assert.Equal("10", stream.GetTrailers().GetValue("x-repeat-count"));
-        Assert.Equal((StatusCode.FailedPrecondition, "refused: b"), (failure.StatusCode, failure.Status.Detail));
+        await GrpcEchoChecks.UnaryAsync(client, Wait);
+        await GrpcEchoChecks.ServerStreamingAsync(client, 10, Wait);
+        await GrpcEchoChecks.ErrorStatusAsync(client, Wait);
     }
 
     [Fact]
