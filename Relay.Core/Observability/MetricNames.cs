@@ -23,6 +23,8 @@ internal static class MetricNames
     public const string Requests = "relay_requests_total";
     public const string RequestDuration = "relay_request_duration_seconds";
     public const string RequestErrors = "relay_request_errors_total";
+    public const string ServiceConnections = "relay_service_connections_total";
+    public const string ServiceConnectionsActive = "relay_service_connections_active";
 
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";
@@ -35,4 +37,7 @@ internal static class MetricNames
 
     public const string ClientToUpstream = "client_to_upstream";
     public const string UpstreamToClient = "upstream_to_client";
+
+    /// <summary>The service label of a connection with no service: passthrough, or refused before routing.</summary>
+    public const string NoService = "-";
 }

@@ -83,7 +83,7 @@ internal sealed partial class ConnectionHandler(
         {
             return refusal;
         }
-        record.Service = target.ServiceName;
+        recorder.Routed(record, target.ServiceName);
         connection.IdleTimeout = target.IdleTimeout;
         var detection = await DetectAsync(client, target, active.Tls).ConfigureAwait(false);
         record.Detected = detection.Label;

@@ -70,7 +70,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             {
                 return next is null ? refusal : CloseReason.InboundPortNotDeclared;
             }
-            record.Service = next.ServiceName;
+            recorder.Routed(record, next.ServiceName);
             var verdict = MeshChannelPolicy.Judge(channel, port, active.Tls);
             record.Policy = port.Allow is null ? "-" : verdict == CloseReason.PolicyDenied ? "deny" : verdict == CloseReason.Completed ? "allow" : "-";
             if (verdict != CloseReason.Completed)
