@@ -7,6 +7,16 @@ namespace Relay.Core.Config;
 /// <summary>Every default of mesh.yaml in one place, each with its reason; docs/config.md lists them.</summary>
 internal static class ConfigDefaults
 {
+    // Tracing: Istio's default sampling is 1 % of new traces (meshConfig.defaultConfig.tracing.sampling);
+    // the queue, batch, delay and timeout are the OpenTelemetry SDK's BatchExportProcessor and
+    // OTLP exporter defaults (2048 spans, 512 per batch, every 5 s, 10 s per export).
+    public const double TracingSamplingRatio = 0.01;
+    public const int TracingMaxQueueSize = 2048;
+    public const int TracingMaxExportBatchSize = 512;
+    public static readonly TimeSpan TracingScheduleDelay = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan TracingExportTimeout = TimeSpan.FromSeconds(10);
+    public const string TracingServiceName = "relay";
+
     // Istio's sidecar ports (15001 outbound, 15006 inbound, 15000 admin): operators know them
     // and they sit outside the ephemeral range, so no app is handed them by the kernel.
     public const int OutboundPort = 15001;

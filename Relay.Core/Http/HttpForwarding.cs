@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Relay.Core.Config;
 using Relay.Core.Connections;
+using Relay.Core.Tracing;
 using Relay.Core.Vocabulary;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -39,11 +40,16 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
         var route = RequestTarget.Resolve(relay, config.Current);
+        var service = route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-";
+        var peer = relay.Peer?.Peer.ToString();
+        // Read even with tracing off: the access log carries the caller's trace id.
+        var incoming = TracePropagation.Extract(context.Request.Headers);
+        using var server = RequestSpans.StartServer(recorder.Tracing, incoming, context, relay.Direction, service, peer);
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
             : route.Spec is { } spec
-            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody).ConfigureAwait(false)
+            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody, new(server, incoming.Format, service)).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
@@ -51,10 +57,15 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         }
         relay.LastFailure = failure ?? relay.LastFailure;
         StreamResetBudget.Record(context, started);
+        RequestSpans.EndServer(server, context.Response.StatusCode, failure?.Label(), endpoint);
         recorder.Completed(new RequestRecord(
-            relay.Direction, route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
+            relay.Direction, service, context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", context.Request.Protocol, context.Response.StatusCode, started,
-            requestBody.BytesRead, responseBody.BytesWritten, relay.Peer?.Peer.ToString(), requestId, failure?.Label(), endpoint));
+            requestBody.BytesRead, responseBody.BytesWritten, peer, requestId, failure?.Label(), endpoint)
+        {
+            TraceId = server?.TraceId.ToHexString() ?? (incoming.HasParent ? incoming.Parent.TraceId.ToHexString() : null),
+            SpanId = server?.SpanId.ToHexString(),
+        });
     }
 
     /// <summary>
@@ -63,7 +74,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// in the pick order gets it, as an L4 connection fails over; anything later is answered.
     /// </summary>
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
-        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody)
+        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
         var invoker = invokers.Enter(spec);
         try
@@ -74,13 +85,15 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             for (var attempt = 0; ; attempt++)
             {
                 var index = order[attempt];
+                var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt);
                 var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, transformer).ConfigureAwait(false);
                 var endpoint = invoker.Endpoints[index].ToString();
-                if (error == ForwarderError.None)
+                CloseReason? reason = error == ForwarderError.None ? null : HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
+                RequestSpans.EndClient(span, endpoint, context.Response.StatusCode, reason);
+                if (reason is null)
                 {
                     return (null, endpoint);
                 }
-                var reason = HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
                 if (attempt + 1 < order.Length && NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context))
                 {
                     // YARP set its own status and error feature; clear both for the next attempt.
@@ -88,7 +101,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                     context.Features.Set<IForwarderErrorFeature>(null);
                     continue;
                 }
-                HttpErrors.Refuse(context, reason);
+                HttpErrors.Refuse(context, reason.Value);
                 return (reason, endpoint);
             }
         }
@@ -97,6 +110,9 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             invoker.Exit();
         }
     }
+
+    /// <summary>What a client span needs from the request's server span.</summary>
+    private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service);
 
     private static bool NothingSent(HttpContext context, CountingStream requestBody) => requestBody.BytesRead == 0 && !context.Response.HasStarted;
 

@@ -8,6 +8,7 @@ using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Pipeline;
+using Relay.Core.Tracing;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
@@ -39,7 +40,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
         TrackExpiry();
         Metrics = metrics;
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
-        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _config, loggerFactory);
+        // Read once at start: spans in flight keep the provider they began under.
+        Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
+        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing), _config, loggerFactory);
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
@@ -67,6 +70,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public ConnectionRegistry Registry { get; } = new();
 
     public RelayMetrics Metrics { get; }
+
+    /// <summary>Span export as the config at start asked; null when it had no tracing section.</summary>
+    public RelayTracing? Tracing { get; }
 
     /// <summary>The running config's mesh TLS; null while the running config has no tls section.</summary>
     public MeshTlsRuntime? Tls => _config.Current.Tls;
@@ -247,6 +253,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
+        // After the HTTP server: every span has ended; shutdown flushes them (bounded by the export timeout).
+        Tracing?.Dispose();
         Tls?.Dispose();
         _tlsMetrics.Dispose();
     }
