@@ -7,7 +7,7 @@ using Relay.Core.Vocabulary;
 namespace Relay.Core.Connections;
 
 /// <summary>Emits the one access-log event and the metrics for a finished connection.</summary>
-internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics) : IConnectAttemptSink
+internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics, TrafficStats? stats = null) : IConnectAttemptSink
 {
     // Once per 10 s: enough to see that it is still happening, and the count says how much.
     private readonly LogThrottle _exhaustedLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
@@ -26,6 +26,7 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
         {
             record.ActiveService = service;
             metrics.ServiceConnectionStarted(record.Direction, service);
+            stats?.ConnectionStarted(record.Direction, service);
         }
     }
 
@@ -38,6 +39,7 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
         if (record.ActiveService is { } active)
         {
             metrics.ServiceConnectionEnded(record.Direction, active);
+            stats?.ConnectionEnded(record.Direction, active);
             record.ActiveService = null;
         }
         if (record.Reason == CloseReason.ResourceExhausted && _exhaustedLog.TryEnter(out var suppressed))

@@ -10,7 +10,7 @@ namespace Relay.Core.Http;
 /// The per-request record beside the per-connection one: one access-log event (text, or JSON
 /// with --log-json, from the same template) and the request metrics, once per request.
 /// </summary>
-internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metrics, RelayTracing? tracing = null)
+internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metrics, RelayTracing? tracing = null, TrafficStats? stats = null)
 {
     /// <summary>Spans for the requests recorded here; null when mesh.yaml has no tracing section.</summary>
     public RelayTracing? Tracing => tracing;
@@ -19,6 +19,7 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);
         metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration);
+        stats?.Request(request.Direction, request.Service, request.Peer, request.Method, request.Path, request.Status, duration);
         if (request.Error is { } reason)
         {
             metrics.RequestFailed(request.Direction, request.Service, reason);

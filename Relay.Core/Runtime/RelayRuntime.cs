@@ -39,10 +39,10 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
-        var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
+        var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
         // Read once at start: spans in flight keep the provider they began under.
         Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
-        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing), _config, loggerFactory);
+        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats), _config, loggerFactory);
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
@@ -70,6 +70,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public ConnectionRegistry Registry { get; } = new();
 
     public RelayMetrics Metrics { get; }
+
+    /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
+    public TrafficStats Stats { get; } = new();
 
     /// <summary>Span export as the config at start asked; null when it had no tracing section.</summary>
     public RelayTracing? Tracing { get; }
