@@ -83,6 +83,19 @@ public sealed class RealPrometheusHttpTests : IDisposable
         // bucket, p50 among the millisecond ones.
         Assert.InRange((await prometheus.ScalarAsync(Queries.Latency(0.99, "orders", window)))!.Value, 0.25, 0.5);
         Assert.InRange((await prometheus.ScalarAsync(Queries.Latency(0.5, "orders", window)))!.Value, 0, 0.1);
+
+        // The Grafana board: every panel's PromQL returns data for this traffic. Closing the
+        // clients' keep-alive connections first gives the connection panels closed connections.
+        orders.Dispose();
+        billing.Dispose();
+        await prometheus.WaitForValueAsync("sum(relay_service_connections_active)", 0, DaemonProcess.Wait);
+        var board = GrafanaBoard.Load(Systemd.RepoFiles.PathOf("observability/grafana/relay.json"));
+        Assert.True(board.Count >= 10, $"{board.Count} panel queries");
+        foreach (var (panel, expr) in board)
+        {
+            var promql = GrafanaBoard.Expand(expr, rateInterval: $"{window + 30}s");
+            Assert.True(await prometheus.SeriesCountAsync(promql) > 0, $"panel '{panel}' returned no data: {promql}");
+        }
     }
 
     /// <summary>
