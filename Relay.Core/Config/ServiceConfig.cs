@@ -10,9 +10,15 @@ internal sealed record ServiceConfig(
     Located<string> Name,
     Located<int>? Port,
     ConfigList<IPAddress>? Addresses,
-    ConfigList<NetEndpoint>? Endpoints,
+    ConfigList<EndpointConfig>? Endpoints,
     ConfigList<SpiffeId>? Identities,
     Located<bool>? MeshTls,
     Located<LoadBalancing>? LoadBalancing,
     ServiceTimeoutsConfig? Timeouts,
-    Located<AppProtocol>? Protocol = null);
+    Located<AppProtocol>? Protocol = null)
+{
+    /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
+    public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null
+        ? null
+        : new ConfigList<NetEndpoint>([.. Endpoints.Items.Select(e => e.Value.Address)], Endpoints.Location, Endpoints.Complete);
+}

@@ -16,7 +16,11 @@ public sealed record ServiceSnapshot(
     LoadBalancing LoadBalancing,
     TimeSpan ConnectTimeout,
     TimeSpan IdleTimeout,
-    AppProtocol Protocol = AppProtocol.Tcp);
+    AppProtocol Protocol = AppProtocol.Tcp)
+{
+    /// <summary>Labels and zone of each endpoint, index for index with <see cref="Endpoints"/>.</summary>
+    public required ImmutableArray<EndpointSnapshot> EndpointDetails { get; init; }
+}
 
 public enum LoadBalancing
 {

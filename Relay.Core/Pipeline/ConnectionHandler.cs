@@ -27,7 +27,7 @@ internal sealed partial class ConnectionHandler(
 {
     private readonly TcpProxy _tcp = new(config, registry, recorder);
 
-    public async Task HandleAsync(Socket client, ListenerSpec accepted)
+    public async Task HandleAsync(Socket client, ListenerSpec accepted, ListenerRetirement acceptedBy)
     {
         // Config and its TLS material, read once together: this connection runs under both to the end.
         var active = config.Current;
@@ -37,7 +37,7 @@ internal sealed partial class ConnectionHandler(
         var limits = active.Snapshot.Limits;
         var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
         recorder.Opened(direction);
-        var (connection, refusal) = registry.TryOpen(direction, client, limits);
+        var (connection, refusal) = registry.TryOpen(direction, client, limits, acceptedBy);
         try
         {
             record.Reason = connection is null
@@ -89,7 +89,7 @@ internal sealed partial class ConnectionHandler(
         record.Detected = detection.Label;
         var clientSide = target.InboundPort is { } port
             ? await InboundSecurity.SecureAsync(client, port, active.Tls, detection, record, active.Snapshot.Limits.InboundHandshakeTimeout).ConfigureAwait(false)
-            : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
+            : SecuredStream.Plain(ClientStream.Open(client, detection));
         if (clientSide.Stream is null)
         {
             return clientSide.Failure;
