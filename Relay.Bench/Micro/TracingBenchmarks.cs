@@ -28,6 +28,8 @@ public class TracingBenchmarks
     /// <summary>Four waves of 64 per invocation: a ShortRun iteration of one wave was ~50 ms, below BenchmarkDotNet's 100 ms floor.</summary>
     private const int Waves = 4;
 
+    public const int RequestsPerInvoke = InFlight * Waves;
+
     /// <summary>The four Relays, one per setting, all up for the whole run: no tracing section, then ratios 0, 0.01, 1.</summary>
     private static readonly string[] Settings = ["off", "0", "0.01", "1"];
 

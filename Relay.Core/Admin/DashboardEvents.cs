@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Relay.Core.Admin;
 
@@ -22,7 +24,11 @@ internal static class DashboardEvents
         }
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
-        var aborted = context.RequestAborted;
+        // Ends with the page, or at once when the admin server stops (a drain, or a reload that
+        // moves admin.address), rather than holding the stop for its 2 s grace.
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var aborted = linked.Token;
         try
         {
             using var timer = new PeriodicTimer(Interval);

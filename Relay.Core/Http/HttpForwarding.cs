@@ -49,7 +49,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
             : route.Spec is { } spec
-            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody, new(server, incoming.Format, service)).ConfigureAwait(false)
+            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody, new(server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
@@ -85,7 +85,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             for (var attempt = 0; ; attempt++)
             {
                 var index = order[attempt];
-                var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt);
+                var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
                 var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, transformer).ConfigureAwait(false);
                 var endpoint = invoker.Endpoints[index].ToString();
                 CloseReason? reason = error == ForwarderError.None ? null : HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
@@ -112,7 +112,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     }
 
     /// <summary>What a client span needs from the request's server span.</summary>
-    private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service);
+    private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
 
     private static bool NothingSent(HttpContext context, CountingStream requestBody) => requestBody.BytesRead == 0 && !context.Response.HasStarted;
 

@@ -37,16 +37,29 @@ internal static class RequestSpans
         return span;
     }
 
-    /// <summary>A client span for one attempt; the request's propagation headers now name it as the parent.</summary>
-    public static Activity? StartClient(RelayTracing? tracing, Activity? server, HttpContext context, TraceFormat received, string service, int attempt)
+    /// <summary>
+    /// A client span for one attempt; the request's propagation headers now name it as the parent.
+    /// With no server span (tracing off, or the sampler dropped it: the SDK then creates none), the
+    /// caller's headers pass unchanged, except that a new trace Relay decided not to sample gets a
+    /// not-sampled <c>traceparent</c>, so the Relays behind follow that decision instead of
+    /// sampling parts of it on their own.
+    /// </summary>
+    public static Activity? StartClient(RelayTracing? tracing, Activity? server, HttpContext context, TraceFormat received, string service, int attempt, bool callerHasContext)
     {
         if (server is null)
         {
+            if (tracing is not null && !callerHasContext && attempt == 0)
+            {
+                TracePropagation.Inject(context.Request.Headers,
+                    new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None), received);
+            }
             return null;
         }
         var span = tracing!.Source.StartActivity(ClientStart, ActivityKind.Client, server.Context);
         if (span is null)
         {
+            // An unsampled server span whose child the sampler dropped: propagate the server span.
+            TracePropagation.Inject(context.Request.Headers, server.Context, received);
             return null;
         }
         if (span.IsAllDataRequested)

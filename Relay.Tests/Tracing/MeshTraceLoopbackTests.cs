@@ -103,7 +103,31 @@ public sealed class MeshTraceLoopbackTests
         Assert.Equal(4, (await receiver.WaitForSpansAsync(rootTrace, 4, Wait)).Count);
 
         Assert.Empty(receiver.Spans(CallerTrace));
+        // Unsampled spans still propagate: the app's parent is B's unsampled span, not the
+        // caller's, and the "not sampled" flag travelled with it through both hops.
         Assert.Matches($"^00-{CallerTrace}-[0-9a-f]{{16}}-00$", app.Seen[0]["traceparent"]);
+        Assert.DoesNotContain(CallerSpan, app.Seen[0]["traceparent"]);
+    }
+
+    [Fact]
+    public async Task NewTrace_NotSampledAtRatioZero_ExportsNothing_AndTellsTheHopsBehindNotToSample()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var app = await HeaderApp.StartAsync();
+        await using var pair = await StartPairAsync(app, receiver, ratio: "0");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{pair.OutboundPortA}"), Timeout = Wait };
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/n/{i}")).StatusCode);
+        }
+        Flush(pair);
+
+        Assert.Equal(0, receiver.Count);
+        // A decided "no" for each new trace and said so: B (parent-based) did not sample on its own.
+        Assert.Equal(5, app.Seen.Count);
+        Assert.All(app.Seen, h => Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", h["traceparent"]));
+        Assert.Equal(5, app.Seen.Select(h => h["traceparent"][3..35]).Distinct().Count());
     }
 
     private static Task<MeshPairLoopback> StartPairAsync(HeaderApp app, OtlpReceiver receiver, string ratio) =>
