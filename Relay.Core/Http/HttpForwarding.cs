@@ -38,7 +38,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        var route = RequestTarget.Resolve(relay, config.Current);
+        var route = RequestTarget.Resolve(relay, config.Current, context);
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
@@ -68,7 +68,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var invoker = invokers.Enter(spec);
         try
         {
-            var order = spec.Cluster?.PickOrder(Environment.TickCount64) ?? [0];
+            var order = target.Cluster is not null ? target.PickOrder() : [0];
             var requestConfig = RequestConfig(relay, spec, target, http11Behind);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
             for (var attempt = 0; ; attempt++)

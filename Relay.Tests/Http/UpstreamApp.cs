@@ -11,7 +11,7 @@ namespace Relay.Tests.Http;
 /// <summary>
 /// An HTTP app on 127.0.0.1 for the L7 tests (ASP.NET Core on Kestrel), serving HTTP/1.1 or h2c:
 /// /echo echoes the request body (streamed, so chunked when the request was), /hello answers
-/// 1 KiB, /proto answers the protocol it saw, /delay answers after 300 ms, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
+/// 1 KiB, /port answers the app's own port, /proto answers the protocol it saw, /delay answers after 300 ms, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
 /// /ws echoes WebSocket messages; /sha256, /pattern, /reset, /die and /slow serve the daemon tests (HttpDaemonTests). Every request is counted, so a test can compare what the
 /// upstream saw with what the client was told.
 /// </summary>
@@ -88,6 +88,8 @@ internal sealed class UpstreamApp : IAsyncDisposable
             context.Abort();
         });
         app.MapGet("/hello", () => Results.Text(new string('x', 1024)));
+        // Which app answered: the routing tests tell backends apart by it.
+        app.MapGet("/port", () => Results.Text(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         // Large transfers: /sha256 hashes whatever body arrives, /pattern?bytes=N streams N pattern bytes (BodyPattern).
         app.MapPost("/sha256", async context =>
         {
