@@ -12,7 +12,11 @@ internal static class RouteCompiler
         route.Name?.Value ?? $"route-{index}",
         [.. route.Matches.Select(Match)],
         [.. route.Backends.Select(b => Backend(b, service, services))],
-        route.Hash is { } h ? new RouteHash(h.Header?.Value) : null);
+        route.Hash is { } h ? new RouteHash(h.Header?.Value) : null)
+    {
+        Timeouts = route.Timeouts is { } t ? new RouteTimeouts(t.Request?.Value, t.PerTry?.Value, t.Idle?.Value) : null,
+        Retries = route.Retries is { } r ? RetryCompiler.Compile(r) : null,
+    };
 
     private static RouteMatch Match(RouteMatchConfig match) => new(
         match.Path is { } p ? Path(p) : null,

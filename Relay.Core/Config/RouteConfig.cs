@@ -9,7 +9,26 @@ internal sealed record RouteConfig(
     Located<string>? Name,
     IReadOnlyList<RouteMatchConfig> Matches,
     IReadOnlyList<BackendConfig> Backends,
-    RouteHashConfig? Hash);
+    RouteHashConfig? Hash,
+    RouteTimeoutsConfig? Timeouts = null,
+    RetryConfig? Retries = null);
+
+/// <summary>Per-route time limits: the whole request (a 504), each attempt to response headers, and inactivity.</summary>
+internal sealed record RouteTimeoutsConfig(ConfigLocation Location, Located<TimeSpan>? Request, Located<TimeSpan>? PerTry, Located<TimeSpan>? Idle);
+
+/// <summary>When and how often a route's requests are retried, within a budget.</summary>
+internal sealed record RetryConfig(
+    ConfigLocation Location,
+    Located<int>? Attempts,
+    ConfigList<string>? On,
+    ConfigList<int>? Codes,
+    ConfigList<string>? Grpc,
+    Located<TimeSpan>? BackoffBase,
+    Located<TimeSpan>? BackoffMax,
+    RetryBudgetConfig? Budget);
+
+/// <summary>Linkerd's retry budget: retries at most <c>ratio</c> of requests, plus <c>min_per_second</c>, over <c>ttl</c>.</summary>
+internal sealed record RetryBudgetConfig(ConfigLocation Location, Located<double>? Ratio, Located<int>? MinPerSecond, Located<TimeSpan>? Ttl);
 
 /// <summary>Every condition given must hold (Gateway API HTTPRouteMatch: AND within one match).</summary>
 internal sealed record RouteMatchConfig(

@@ -11,6 +11,10 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
 {
     /// <summary>The sum of the backends' weights (positive: validation requires one weight above zero).</summary>
     public long TotalWeight { get; } = Backends.Sum(b => (long)b.Weight);
+
+    public RouteTimeouts? Timeouts { get; init; }
+
+    public RetryPolicy? Retries { get; init; }
 }
 
 /// <summary>Every condition present must hold; null or empty conditions are not checked.</summary>

@@ -63,6 +63,9 @@ public enum CloseReason
 
     /// <summary>HTTP: the service has routes and none matched the request (a 404, as Gateway API's).</summary>
     NoRouteMatched = 60,
+
+    /// <summary>HTTP: the route's request timeout (timeouts.request) expired before the response was complete (a 504).</summary>
+    RouteTimeout = 61,
 }
 
 public static class CloseReasonNames

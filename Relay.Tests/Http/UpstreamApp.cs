@@ -37,6 +37,12 @@ internal sealed class UpstreamApp : IAsyncDisposable
 
     public List<string> Paths { get; } = [];
 
+    /// <summary>When above 0, every n-th request (of any path) is answered 503: 5 makes a 20 %-failing instance.</summary>
+    public int FailEvery { get; set; }
+
+    /// <summary>When true, every request hangs until the caller gives up.</summary>
+    public bool Hang { get; set; }
+
     public static async Task<UpstreamApp> StartAsync(HttpProtocols protocols = HttpProtocols.Http1)
     {
         var port = FreePorts.Next();
@@ -53,7 +59,7 @@ internal sealed class UpstreamApp : IAsyncDisposable
         app.UseWebSockets();
         app.Use(async (context, next) =>
         {
-            Interlocked.Increment(ref upstream._requests);
+            var number = Interlocked.Increment(ref upstream._requests);
             lock (upstream.Paths)
             {
                 upstream.Paths.Add(context.Request.Path.Value ?? "");
@@ -61,6 +67,17 @@ internal sealed class UpstreamApp : IAsyncDisposable
             }
             try
             {
+                if (upstream.Hang)
+                {
+                    // A hung instance: accepts, reads, never answers (until the caller gives up).
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
+                if (upstream.FailEvery > 0 && number % upstream.FailEvery == 0)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
                 await next(context);
             }
             finally

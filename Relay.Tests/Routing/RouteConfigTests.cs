@@ -121,4 +121,56 @@ public sealed class RouteConfigTests
 
         AssertError(SingleError(yaml), 9, 20, "services.db.routes[0].matches[0]", "a tcp service's routes split connections");
     }
+
+    [Fact]
+    public void Compile_RetriesAndTimeouts_WithTheAnchorsDefaults()
+    {
+        var route = Orders("      - backends: [{}]\n        timeouts: {request: 2s, per_try: 300ms, idle: 10s}\n"
+            + "        retries: {on: [5xx, reset], codes: [429], grpc: [unavailable]}\n").Routes.Single();
+
+        Assert.Equal(new RouteTimeouts(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(10)), route.Timeouts);
+        var retries = route.Retries!;
+        Assert.Equal(2, retries.Attempts);
+        Assert.Equal(RetryOn.Status5xx | RetryOn.Reset, retries.On);
+        Assert.Equal([429], retries.Codes.ToArray());
+        Assert.Equal([14], retries.GrpcStatuses.ToArray());
+        Assert.Equal((TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(250)), (retries.BackoffBase, retries.BackoffMax));
+        Assert.Equal(new RetryBudgetSpec(0.2, 10, TimeSpan.FromSeconds(10)), retries.Budget);
+    }
+
+    [Fact]
+    public void Load_UnknownRetryCondition_Reported() =>
+        AssertError(Error("      - {backends: [{}], retries: {on: [5xx, gateway-error]}}\n"), 9, 46, "services.orders.routes[0].retries.on[1]", "retry condition 'gateway-error' is not one of");
+
+    [Fact]
+    public void Load_UnknownGrpcStatus_Reported() =>
+        Assert.Contains("gRPC status 'ok' is not one of", Error("      - {backends: [{}], retries: {grpc: [ok]}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_RetriesWithoutCondition_Reported() =>
+        Assert.Contains("at least one condition", Error("      - {backends: [{}], retries: {attempts: 3}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_AttemptsOutOfRange_Reported() =>
+        Assert.Contains("between 1 and 10", Error("      - {backends: [{}], retries: {attempts: 11, on: [5xx]}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_BudgetRatioAboveOne_Reported() =>
+        Assert.Contains("between 0 and 1", Error("      - {backends: [{}], retries: {on: [5xx], budget: {ratio: 1.5}}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_BudgetTtlOutOfRange_Reported() =>
+        Assert.Contains("between 1s and 60s", Error("      - {backends: [{}], retries: {on: [5xx], budget: {ttl: 2m}}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_BackoffMaxBelowBase_Reported() =>
+        Assert.Contains("must not be below backoff.base", Error("      - {backends: [{}], retries: {on: [5xx], backoff: {base: 100ms, max: 50ms}}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_TcpRouteWithRetries_Reported()
+    {
+        var yaml = MeshHeader + "services:\n  db:\n    port: 5432\n    mesh_tls: false\n    endpoints: [198.18.0.2:5432]\n    routes:\n      - {backends: [{}], retries: {on: [reset]}}\n";
+
+        Assert.Contains("a tcp service's routes cannot have them", SingleError(yaml).Message, StringComparison.Ordinal);
+    }
 }
