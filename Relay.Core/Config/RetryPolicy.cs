@@ -40,3 +40,11 @@ public sealed record RetryBudgetSpec(double Ratio, int MinPerSecond, TimeSpan Tt
 
 /// <summary>Per-route time limits; null where the route sets none.</summary>
 public sealed record RouteTimeouts(TimeSpan? Request, TimeSpan? PerTry, TimeSpan? Idle);
+
+/// <summary>
+/// A route's compiled fault injection: each request (or only one carrying <see cref="Header"/>)
+/// is delayed with probability <see cref="DelayPercent"/>/100, then aborted with
+/// <see cref="AbortPercent"/>/100, as Envoy's fault filter. An abort answers
+/// <see cref="AbortStatus"/>, or, with <see cref="AbortGrpc"/>, a trailers-only gRPC status.
+/// </summary>
+public sealed record FaultPolicy(TimeSpan? Delay, double DelayPercent, int? AbortStatus, int? AbortGrpc, double AbortPercent, string? Header);

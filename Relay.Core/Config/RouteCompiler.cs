@@ -16,7 +16,17 @@ internal static class RouteCompiler
     {
         Timeouts = route.Timeouts is { } t ? new RouteTimeouts(t.Request?.Value, t.PerTry?.Value, t.Idle?.Value) : null,
         Retries = route.Retries is { } r ? RetryCompiler.Compile(r) : null,
+        Fault = route.Fault is { } f ? Fault(f) : null,
     };
+
+    // Envoy's fault filter: a delay or abort without a percentage applies to every request.
+    private static FaultPolicy Fault(FaultConfig fault) => new(
+        fault.Delay?.Value,
+        fault.Delay is null ? 0 : fault.DelayPercent?.Value ?? 100,
+        fault.AbortStatus?.Value,
+        fault.AbortGrpc is { } g ? RetryCompiler.GrpcStatuses[g.Value] : null,
+        fault.AbortAt is null ? 0 : fault.AbortPercent?.Value ?? 100,
+        fault.Header?.Value);
 
     private static RouteMatch Match(RouteMatchConfig match) => new(
         match.Path is { } p ? Path(p) : null,

@@ -11,7 +11,20 @@ internal sealed record RouteConfig(
     IReadOnlyList<BackendConfig> Backends,
     RouteHashConfig? Hash,
     RouteTimeoutsConfig? Timeouts = null,
-    RetryConfig? Retries = null);
+    RetryConfig? Retries = null,
+    FaultConfig? Fault = null);
+
+/// <summary>Fault injection on a route: a delay and/or an abort, each on a share of requests, optionally only with a header.</summary>
+internal sealed record FaultConfig(
+    ConfigLocation Location,
+    Located<TimeSpan>? Delay,
+    Located<double>? DelayPercent,
+    Located<int>? AbortStatus,
+    Located<string>? AbortGrpc,
+    Located<double>? AbortPercent,
+    Located<string>? Header,
+    ConfigLocation? DelayAt,
+    ConfigLocation? AbortAt);
 
 /// <summary>Per-route time limits: the whole request (a 504), each attempt to response headers, and inactivity.</summary>
 internal sealed record RouteTimeoutsConfig(ConfigLocation Location, Located<TimeSpan>? Request, Located<TimeSpan>? PerTry, Located<TimeSpan>? Idle);

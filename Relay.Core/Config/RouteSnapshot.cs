@@ -15,6 +15,8 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
     public RouteTimeouts? Timeouts { get; init; }
 
     public RetryPolicy? Retries { get; init; }
+
+    public FaultPolicy? Fault { get; init; }
 }
 
 /// <summary>Every condition present must hold; null or empty conditions are not checked.</summary>

@@ -70,6 +70,10 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody)
     {
         var (spec, target) = (route.Spec!, route.Target!);
+        if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
+        {
+            return (CloseReason.FaultInjected, "-");
+        }
         var invoker = invokers.Enter(spec);
         using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName);
         try

@@ -66,6 +66,9 @@ public enum CloseReason
 
     /// <summary>HTTP: the route's request timeout (timeouts.request) expired before the response was complete (a 504).</summary>
     RouteTimeout = 61,
+
+    /// <summary>HTTP: the route's fault injection aborted the request (its configured status, x-relay-error fault_injected).</summary>
+    FaultInjected = 62,
 }
 
 public static class CloseReasonNames

@@ -173,4 +173,24 @@ public sealed class RouteConfigTests
 
         Assert.Contains("a tcp service's routes cannot have them", SingleError(yaml).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Compile_Fault_PercentDefaultsToAll()
+    {
+        var fault = Orders("      - {backends: [{}], fault: {delay: {duration: 1s}, abort: {grpc: unavailable, percent: 2.5}, header: x-test}}\n").Routes.Single().Fault!;
+
+        Assert.Equal(new FaultPolicy(TimeSpan.FromSeconds(1), 100, null, 14, 2.5, "x-test"), fault);
+    }
+
+    [Fact]
+    public void Load_FaultAbortWithStatusAndGrpc_Reported() =>
+        Assert.Contains("exactly one of status (HTTP) or grpc", Error("      - {backends: [{}], fault: {abort: {status: 503, grpc: internal}}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_FaultPercentAbove100_Reported() =>
+        Assert.Contains("percentage between 0 and 100", Error("      - {backends: [{}], fault: {abort: {status: 503, percent: 150}}}\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_EmptyFault_Reported() =>
+        Assert.Contains("a delay, an abort or both", Error("      - {backends: [{}], fault: {header: x-test}}\n").Message, StringComparison.Ordinal);
 }

@@ -5,7 +5,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>A service's <c>routes</c> list (docs/config.md#routes); rules are checked by RoutesValidator.</summary>
 internal static class RoutesReader
 {
-    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries"];
+    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault"];
     private static readonly string[] MatchKeys = ["path", "method", "headers", "query"];
     private static readonly string[] PathKeys = ["exact", "prefix", "regex"];
     private static readonly string[] ValueKeys = ["name", "exact", "regex", "present"];
@@ -15,6 +15,10 @@ internal static class RoutesReader
     private static readonly string[] RetryKeys = ["attempts", "on", "codes", "grpc", "backoff", "budget"];
     private static readonly string[] BackoffKeys = ["base", "max"];
     private static readonly string[] BudgetKeys = ["ratio", "min_per_second", "ttl"];
+
+    private static readonly string[] FaultKeys = ["delay", "abort", "header"];
+    private static readonly string[] DelayKeys = ["duration", "percent"];
+    private static readonly string[] AbortKeys = ["status", "grpc", "percent"];
 
     private static readonly ScalarParser<double> Ratio = ScalarParsers.Text<double>(ParseRatio);
 
@@ -30,7 +34,24 @@ internal static class RoutesReader
         r.Mapping("timeouts", TimeoutKeys) is { } t
             ? new RouteTimeoutsConfig(t.Location, t.Scalar("request", LimitsSectionReader.Duration), t.Scalar("per_try", LimitsSectionReader.Duration), t.Scalar("idle", LimitsSectionReader.Duration))
             : null,
-        r.Mapping("retries", RetryKeys) is { } retries ? ReadRetries(retries) : null);
+        r.Mapping("retries", RetryKeys) is { } retries ? ReadRetries(retries) : null,
+        r.Mapping("fault", FaultKeys) is { } fault ? ReadFault(fault) : null);
+
+    private static FaultConfig ReadFault(MappingReader f)
+    {
+        var delay = f.Mapping("delay", DelayKeys);
+        var abort = f.Mapping("abort", AbortKeys);
+        return new FaultConfig(
+            f.Location,
+            delay?.Scalar("duration", LimitsSectionReader.Duration, required: true),
+            delay?.Scalar("percent", Ratio),
+            abort?.Int("status"),
+            abort?.String("grpc"),
+            abort?.Scalar("percent", Ratio),
+            f.String("header"),
+            delay?.Location,
+            abort?.Location);
+    }
 
     private static RetryConfig ReadRetries(MappingReader r)
     {

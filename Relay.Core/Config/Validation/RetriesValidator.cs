@@ -1,6 +1,6 @@
 namespace Relay.Core.Config.Validation;
 
-/// <summary>A route's <c>timeouts</c> and <c>retries</c>: known words, sane ranges; HTTP only.</summary>
+/// <summary>A route's <c>timeouts</c>, <c>retries</c> and <c>fault</c>: known words, sane ranges; HTTP only.</summary>
 internal static class RetriesValidator
 {
     /// <summary>Envoy caps nothing here, but Linkerd's and Istio's defaults are 2-3 attempts; 10 bounds the work one request can cause.</summary>
@@ -12,10 +12,14 @@ internal static class RetriesValidator
 
     public static void Validate(RouteConfig route, bool tcp, ConfigErrorSink errors)
     {
-        if (tcp && (route.Timeouts is not null || route.Retries is not null))
+        if (tcp && (route.Timeouts is not null || route.Retries is not null || route.Fault is not null))
         {
-            errors.Add((route.Timeouts?.Location ?? route.Retries!.Location), "timeouts and retries apply to HTTP requests; a tcp service's routes cannot have them");
+            errors.Add(route.Timeouts?.Location ?? route.Retries?.Location ?? route.Fault!.Location, "timeouts, retries and faults apply to HTTP requests; a tcp service's routes cannot have them");
             return;
+        }
+        if (route.Fault is { } fault)
+        {
+            Fault(fault, errors);
         }
         foreach (var timeout in new[] { route.Timeouts?.Request, route.Timeouts?.PerTry, route.Timeouts?.Idle })
         {
@@ -62,6 +66,34 @@ internal static class RetriesValidator
             {
                 errors.Add(ttlAt.Location, "must be between 1s and 60s");
             }
+        }
+    }
+
+    private static void Fault(FaultConfig fault, ConfigErrorSink errors)
+    {
+        if (fault.DelayAt is null && fault.AbortAt is null)
+        {
+            errors.Add(fault.Location, "a fault needs a delay, an abort or both");
+        }
+        foreach (var percent in new[] { fault.DelayPercent, fault.AbortPercent })
+        {
+            if (percent is { Value: < 0 or > 100 })
+            {
+                errors.Add(percent.Location, $"must be a percentage between 0 and 100, got {percent.Value}");
+            }
+        }
+        if (fault.AbortAt is { } abortAt && (fault.AbortStatus is null) == (fault.AbortGrpc is null))
+        {
+            errors.Add(abortAt, "give exactly one of status (HTTP) or grpc (a gRPC status)");
+        }
+        ValueRules.Range(fault.AbortStatus, 200, 599, errors);
+        if (fault.AbortGrpc is { } grpc && !RetryCompiler.GrpcStatuses.ContainsKey(grpc.Value))
+        {
+            errors.Add(grpc.Location, $"gRPC status '{grpc.Value}' is not one of: {string.Join(", ", RetryCompiler.GrpcStatuses.Keys)}");
+        }
+        if (fault.Header is { } header && !RoutesValidator.IsToken(header.Value))
+        {
+            errors.Add(header.Location, $"header name '{header.Value}' must be an HTTP token");
         }
     }
 

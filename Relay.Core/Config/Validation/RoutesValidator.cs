@@ -175,6 +175,8 @@ internal static partial class RoutesValidator
         }
     }
 
+    public static bool IsToken(string text) => Token().IsMatch(text);
+
     // RFC 9110 §5.6.2 token.
     [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
     private static partial Regex Token();
