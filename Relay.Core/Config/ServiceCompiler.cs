@@ -5,7 +5,7 @@ namespace Relay.Core.Config;
 /// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits.</summary>
 internal static class ServiceCompiler
 {
-    public static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits) => new(
+    public static ServiceSnapshot Compile(ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits) => new(
         service.Name.Value,
         ConfigCompiler.Required(service.Port).Value,
         ConfigCompiler.Values(service.Addresses, []),
@@ -18,6 +18,7 @@ internal static class ServiceCompiler
         service.Protocol?.Value ?? ConfigDefaults.Protocol)
     {
         EndpointDetails = [.. (service.Endpoints?.Items ?? []).Select(e => Details(e.Value))],
+        Routes = RouteCompiler.Compile(service, services),
     };
 
     private static EndpointSnapshot Details(EndpointConfig endpoint) => new(

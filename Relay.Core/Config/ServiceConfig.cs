@@ -15,7 +15,8 @@ internal sealed record ServiceConfig(
     Located<bool>? MeshTls,
     Located<LoadBalancing>? LoadBalancing,
     ServiceTimeoutsConfig? Timeouts,
-    Located<AppProtocol>? Protocol = null)
+    Located<AppProtocol>? Protocol = null,
+    IReadOnlyList<RouteConfig>? Routes = null)
 {
     /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
     public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null

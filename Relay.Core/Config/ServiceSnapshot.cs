@@ -20,6 +20,9 @@ public sealed record ServiceSnapshot(
 {
     /// <summary>Labels and zone of each endpoint, index for index with <see cref="Endpoints"/>.</summary>
     public required ImmutableArray<EndpointSnapshot> EndpointDetails { get; init; }
+
+    /// <summary>mesh.yaml <c>routes</c>, in file order; empty: every request goes to all endpoints, as without routes.</summary>
+    public ImmutableArray<RouteSnapshot> Routes { get; init; } = [];
 }
 
 public enum LoadBalancing

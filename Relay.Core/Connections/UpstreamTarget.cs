@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Relay.Core.Config;
 using Relay.Core.Net;
 using Relay.Core.Upstreams;
@@ -26,6 +27,12 @@ internal sealed record UpstreamTarget(
     /// </summary>
     public ServiceSnapshot? Service { get; private init; }
 
+    /// <summary>The endpoints a route backend selected (indexes into the cluster's); default: all of them.</summary>
+    public ImmutableArray<int> Subset { get; init; }
+
+    /// <summary>The order to try this target's endpoints in: the cluster's round robin over <see cref="Subset"/>.</summary>
+    public int[] PickOrder() => Cluster!.PickOrder(Environment.TickCount64, Subset);
+
     public static UpstreamTarget ForCluster(ServiceSnapshot service, ClusterState cluster) =>
         new(service.Name, cluster, null, service.ConnectTimeout, service.IdleTimeout) { Service = service };
 
@@ -38,6 +45,6 @@ internal sealed record UpstreamTarget(
     /// <param name="order">The cluster's pick order when the caller already drew it (to look in the mesh pool first); null draws one.</param>
     public Task<UpstreamConnectResult> ConnectAsync(int[]? order, IConnectAttemptSink attempts, CancellationToken cancellationToken) =>
         Cluster is not null
-            ? UpstreamConnector.ConnectAsync(Cluster, order ?? Cluster.PickOrder(Environment.TickCount64), ConnectTimeout, attempts, cancellationToken)
+            ? UpstreamConnector.ConnectAsync(Cluster, order ?? PickOrder(), ConnectTimeout, attempts, cancellationToken)
             : UpstreamConnector.ConnectAsync(Endpoint!.Value, ServiceName ?? "passthrough", ConnectTimeout, attempts, cancellationToken);
 }

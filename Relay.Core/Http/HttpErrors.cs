@@ -35,7 +35,7 @@ internal static class HttpErrors
             or CloseReason.TlsHandshakeFailed or CloseReason.TlsPeerIdentityRejected or CloseReason.TlsPeerCertificateInvalid
             or CloseReason.ResourceExhausted => StatusCodes.Status503ServiceUnavailable,
         CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
-        CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
+        CloseReason.UpstreamTimeout or CloseReason.RouteTimeout => StatusCodes.Status504GatewayTimeout,
         CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };

@@ -23,6 +23,8 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
 {
     public const string RequestIdHeader = "x-request-id";
 
+    private readonly RetryBudgets _budgets = new();
+
     public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
     public void DisposeContext(HttpContext context, Exception? exception)
@@ -39,17 +41,17 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        var route = RequestTarget.Resolve(relay, config.Current);
+        var route = RequestTarget.Resolve(relay, config.Current, context);
         var service = route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-";
         var peer = relay.Peer?.Peer.ToString();
         // Read even with tracing off: the access log carries the caller's trace id.
         var incoming = TracePropagation.Extract(context.Request.Headers);
-        using var server = RequestSpans.StartServer(recorder.Tracing, incoming, context, relay.Direction, service, peer);
+        using var server = RequestSpans.StartServer(recorder.Tracing, incoming, context, relay.Direction, service, peer, route.Route?.Name);
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
-            : route.Spec is { } spec
-            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody, new(server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
+            : route.Spec is not null
+            ? await ForwardAsync(context, relay, route, http11Behind, requestBody, new(server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
@@ -71,37 +73,51 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// <summary>
     /// Sends the request to the endpoint the balancer picks. When no connection to it could be
     /// made (connect or mesh handshake failed: nothing of the request was sent), the next endpoint
-    /// in the pick order gets it, as an L4 connection fails over; anything later is answered.
+    /// in the pick order gets it, as an L4 connection fails over. On a route with retries a failed
+    /// attempt may go again, to the next endpoint in the order (never the one that just failed
+    /// when another exists), after a back-off (<see cref="RouteAttempts"/>); anything else is answered.
     /// </summary>
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
-        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody, SpanParent trace)
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
+        var (spec, target) = (route.Spec!, route.Target!);
+        if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
+        {
+            return (CloseReason.FaultInjected, "-");
+        }
         var invoker = invokers.Enter(spec);
+        using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName);
         try
         {
-            var order = spec.Cluster?.PickOrder(Environment.TickCount64) ?? [0];
-            var requestConfig = RequestConfig(relay, spec, target, http11Behind);
+            var order = target.Cluster is not null ? target.PickOrder() : [0];
+            var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
+            var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);
             for (var attempt = 0; ; attempt++)
             {
-                var index = order[attempt];
+                var index = order[attempt % order.Length];
+                var token = attempts?.StartAttempt() ?? CancellationToken.None;
                 var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
-                var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, transformer).ConfigureAwait(false);
+                var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, attemptTransformer, token).ConfigureAwait(false);
                 var endpoint = invoker.Endpoints[index].ToString();
-                CloseReason? reason = error == ForwarderError.None ? null : HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
-                RequestSpans.EndClient(span, endpoint, context.Response.StatusCode, reason);
-                if (reason is null)
+                RequestSpans.EndClient(span, endpoint, context.Response.StatusCode,
+                    error == ForwarderError.None ? null : attempts?.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception));
+                if (error == ForwarderError.None && attempts is not { RetryWanted: true })
                 {
                     return (null, endpoint);
                 }
-                if (attempt + 1 < order.Length && NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context))
+                var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody);
+                if (next != NextAttempt.None)
                 {
-                    // YARP set its own status and error feature; clear both for the next attempt.
-                    context.Response.StatusCode = StatusCodes.Status200OK;
-                    context.Features.Set<IForwarderErrorFeature>(null);
+                    ClearAttempt(context);
+                    if (next == NextAttempt.Retry)
+                    {
+                        await attempts!.BackoffAsync().ConfigureAwait(false);
+                    }
                     continue;
                 }
-                HttpErrors.Refuse(context, reason.Value);
+                var reason = attempts?.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
+                HttpErrors.Refuse(context, reason);
                 return (reason, endpoint);
             }
         }
@@ -114,6 +130,41 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// <summary>What a client span needs from the request's server span.</summary>
     private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
 
+    private enum NextAttempt
+    {
+        None,
+
+        /// <summary>Nothing was sent and another endpoint is left: at once, free (as an L4 connection fails over).</summary>
+        Failover,
+
+        /// <summary>The route's policy and budget allow another attempt: after a back-off.</summary>
+        Retry,
+    }
+
+    /// <summary>Whether a failed attempt (no response) goes again, and how.</summary>
+    private static NextAttempt Next(HttpContext context, ForwarderError error, RouteAttempts? attempts, int attempt, int endpoints, CountingStream requestBody)
+    {
+        var connectFailure = NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context);
+        if (connectFailure && attempt + 1 < endpoints)
+        {
+            return NextAttempt.Failover;
+        }
+        if (attempts is not { CanRetry: true } || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return NextAttempt.None;
+        }
+        var reason = attempts.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
+        return reason != CloseReason.RouteTimeout && attempts.RetriesFailure(reason, connectFailure) ? NextAttempt.Retry : NextAttempt.None;
+    }
+
+    /// <summary>YARP set its own status and error feature (and maybe the held-back response's status); clear them for the next attempt.</summary>
+    private static void ClearAttempt(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.Headers.Clear();
+        context.Features.Set<IForwarderErrorFeature>(null);
+    }
+
     private static bool NothingSent(HttpContext context, CountingStream requestBody) => requestBody.BytesRead == 0 && !context.Response.HasStarted;
 
     private static bool ProtocolIs2(HttpContext context) => HttpProtocol.IsHttp2(context.Request.Protocol);
@@ -123,9 +174,9 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// client's own version (Exact: never a silent downgrade), where an inbound port's
     /// <c>protocol: http</c> or <c>http2</c>/<c>grpc</c> fixes it, and a request from a peer Relay
     /// travels in the version its original client spoke. The activity timeout (no bytes either
-    /// way) is the target's idle timeout, as for an L4 connection.
+    /// way) is the route's <c>timeouts.idle</c>, else the target's idle timeout, as for an L4 connection.
     /// </summary>
-    private static ForwarderRequestConfig RequestConfig(RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind)
+    private static ForwarderRequestConfig RequestConfig(RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, TimeSpan? routeIdle)
     {
         var http2 = spec.Kind == InvokerKind.Mesh || target.InboundPort?.Protocol switch
         {
@@ -137,7 +188,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             Version = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            ActivityTimeout = target.IdleTimeout,
+            ActivityTimeout = routeIdle ?? target.IdleTimeout,
         };
     }
 

@@ -15,6 +15,9 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
     /// <summary>Spans for the requests recorded here; null when mesh.yaml has no tracing section.</summary>
     public RelayTracing? Tracing => tracing;
 
+    /// <summary>Attempts, retries and retry-budget refusals of routed requests.</summary>
+    public RouteMetrics Routes { get; } = new(metrics.Meter);
+
     public void Completed(RequestRecord request)
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);

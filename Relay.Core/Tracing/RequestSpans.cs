@@ -18,7 +18,7 @@ internal static class RequestSpans
     private const string ServerStart = "relay.server";
     private const string ClientStart = "relay.client";
 
-    public static Activity? StartServer(RelayTracing? tracing, in IncomingTrace incoming, HttpContext context, Direction direction, string service, string? peer)
+    public static Activity? StartServer(RelayTracing? tracing, in IncomingTrace incoming, HttpContext context, Direction direction, string service, string? peer, string? route)
     {
         var span = tracing?.Source.StartActivity(ServerStart, ActivityKind.Server, incoming.Parent);
         if (span is { IsAllDataRequested: true })
@@ -33,6 +33,7 @@ internal static class RequestSpans
             span.SetTag("network.protocol.name", "http");
             span.SetTag("network.protocol.version", request.Protocol);
             span.SetTag("relay.peer_identity", peer);
+            span.SetTag("http.route", route);
         }
         return span;
     }

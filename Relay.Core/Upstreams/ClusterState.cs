@@ -29,9 +29,16 @@ internal sealed class ClusterState
     /// The order to try endpoints for one connection: round robin from the next cursor position,
     /// healthy endpoints first, ejected ones last (still tried: an ejected endpoint beats none).
     /// </summary>
-    public int[] PickOrder(long nowMs)
+    public int[] PickOrder(long nowMs) => PickOrder(nowMs, default);
+
+    /// <summary>
+    /// As <see cref="PickOrder(long)"/> over only <paramref name="subset"/> (endpoint indexes a
+    /// route backend selected by label); default or empty means every endpoint.
+    /// </summary>
+    public int[] PickOrder(long nowMs, ImmutableArray<int> subset)
     {
-        var count = _health.Length;
+        var all = subset.IsDefaultOrEmpty;
+        var count = all ? _health.Length : subset.Length;
         var start = (int)((uint)Interlocked.Increment(ref _cursor) % (uint)count);
         var order = new int[count];
         var next = 0;
@@ -39,7 +46,7 @@ internal sealed class ClusterState
         {
             for (var i = 0; i < count; i++)
             {
-                var index = (start + i) % count;
+                var index = all ? (start + i) % count : subset[(start + i) % count];
                 if (_health[index].IsEjected(nowMs) == (pass == 1))
                 {
                     order[next++] = index;

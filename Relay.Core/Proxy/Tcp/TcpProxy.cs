@@ -112,10 +112,10 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
     /// </summary>
     private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime tls, int bufferSize, ConnectionRecord record)
     {
-        var order = target.Cluster!.PickOrder(Environment.TickCount64);
+        var order = target.PickOrder();
         // Read once: the handshake below and the pool key must name the same material.
         var credentials = tls.Store.Current;
-        var key = new MeshPoolKey(target.Cluster.Endpoints[order[0]], target.Service!.Identities, credentials);
+        var key = new MeshPoolKey(target.Cluster!.Endpoints[order[0]], target.Service!.Identities, credentials);
         var channel = tls.Pool.TryTake(key);
         if (channel is not null)
         {
