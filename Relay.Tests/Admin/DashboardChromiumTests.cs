@@ -23,15 +23,17 @@ public sealed class DashboardChromiumTests : IDisposable
     public async Task Dashboard_InHeadlessChromium_RendersAndItsNumbersFollowTheTraffic()
     {
         await using var app = await UpstreamApp.StartAsync();
-        int ordersListener = FreePorts.Next(), billingListener = FreePorts.Next(), admin = FreePorts.Next();
+        // All at once: consecutive FreePorts.Next() calls can return the same port.
+        var ports = FreePorts.Distinct(6);
+        int ordersListener = ports[2], billingListener = ports[3], admin = ports[4];
         var config = Path.Combine(_dir, "mesh.yaml");
         File.WriteAllText(config, $$"""
             mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{FreePorts.Next()}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
+            capture: { outbound_port: {{ports[0]}}, inbound_port: {{ports[1]}}, ipv6: false }
             admin: { address: "127.0.0.1:{{admin}}" }
             services:
               orders: { port: 80, endpoints: ["127.0.0.1:{{app.Port}}"], mesh_tls: false, protocol: http }
-              billing: { port: 81, endpoints: ["127.0.0.1:{{FreePorts.Next()}}"], mesh_tls: false, protocol: http }
+              billing: { port: 81, endpoints: ["127.0.0.1:{{ports[5]}}"], mesh_tls: false, protocol: http }
             listeners:
               - { address: "127.0.0.1:{{ordersListener}}", direction: outbound, service: orders }
               - { address: "127.0.0.1:{{billingListener}}", direction: outbound, service: billing }

@@ -18,11 +18,13 @@ public sealed partial class StatCommandDaemonTests : IDisposable
     public async Task StatAndTop_AgainstARunningRelay_ShowTheTrafficOfTheirWindow()
     {
         await using var app = await UpstreamApp.StartAsync();
-        int listener = FreePorts.Next(), admin = FreePorts.Next();
+        // All at once: consecutive FreePorts.Next() calls can return the same port.
+        var ports = FreePorts.Distinct(4);
+        int listener = ports[2], admin = ports[3];
         var config = Path.Combine(_dir, "mesh.yaml");
         File.WriteAllText(config, $$"""
             mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{FreePorts.Next()}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
+            capture: { outbound_port: {{ports[0]}}, inbound_port: {{ports[1]}}, ipv6: false }
             admin: { address: "127.0.0.1:{{admin}}" }
             services:
               orders: { port: 80, endpoints: ["127.0.0.1:{{app.Port}}"], mesh_tls: false, protocol: http }

@@ -25,15 +25,17 @@ public sealed class RealPrometheusHttpTests : IDisposable
     public async Task Prometheus_ScrapesRelay_PromQlRequestRateSuccessRateAndP99MatchTheTraffic()
     {
         await using var app = await UpstreamApp.StartAsync();
-        int appListener = FreePorts.Next(), deadListener = FreePorts.Next(), admin = FreePorts.Next();
+        // All at once: consecutive FreePorts.Next() calls can return the same port (a failed start here).
+        var ports = FreePorts.Distinct(6);
+        int appListener = ports[2], deadListener = ports[3], admin = ports[4];
         var config = Path.Combine(_dir, "mesh.yaml");
         File.WriteAllText(config, $$"""
             mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{FreePorts.Next()}}, inbound_port: {{FreePorts.Next()}}, ipv6: false }
+            capture: { outbound_port: {{ports[0]}}, inbound_port: {{ports[1]}}, ipv6: false }
             admin: { address: "127.0.0.1:{{admin}}" }
             services:
               orders: { port: 80, endpoints: ["127.0.0.1:{{app.Port}}"], mesh_tls: false, protocol: http }
-              billing: { port: 81, endpoints: ["127.0.0.1:{{FreePorts.Next()}}"], mesh_tls: false, protocol: http }
+              billing: { port: 81, endpoints: ["127.0.0.1:{{ports[5]}}"], mesh_tls: false, protocol: http }
             listeners:
               - { address: "127.0.0.1:{{appListener}}", direction: outbound, service: orders }
               - { address: "127.0.0.1:{{deadListener}}", direction: outbound, service: billing }
