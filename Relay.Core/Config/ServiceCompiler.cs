@@ -1,17 +1,28 @@
 namespace Relay.Core.Config;
 
-/// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits.</summary>
+/// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits, the balancer to the protocol's default.</summary>
 internal static class ServiceCompiler
 {
-    public static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits) => new(
+    public static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits)
+    {
+        var protocol = service.Protocol?.Value ?? ConfigDefaults.Protocol;
+        var balancing = service.LoadBalancing?.Value ?? ConfigDefaults.LoadBalancingFor(protocol);
+        return Compile(service, limits, protocol, balancing) with
+        {
+            // A ring without a hash_on hashes the client address, the one key every connection has.
+            HashOn = balancing == LoadBalancing.RingHash ? service.HashOn?.Value ?? Config.HashOn.ClientAddress : null,
+        };
+    }
+
+    private static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits, AppProtocol protocol, LoadBalancing balancing) => new(
         service.Name.Value,
         ConfigCompiler.Required(service.Port).Value,
         ConfigCompiler.Values(service.Addresses, []),
         ConfigCompiler.Values(service.Endpoints, []),
         ConfigCompiler.Values(service.Identities, []),
         service.MeshTls?.Value ?? ConfigDefaults.MeshTls,
-        service.LoadBalancing?.Value ?? ConfigDefaults.DefaultLoadBalancing,
+        balancing,
         service.Timeouts?.Connect?.Value ?? limits.ConnectTimeout,
         service.Timeouts?.Idle?.Value ?? limits.IdleTimeout,
-        service.Protocol?.Value ?? ConfigDefaults.Protocol);
+        protocol);
 }

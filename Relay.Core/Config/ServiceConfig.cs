@@ -15,4 +15,7 @@ internal sealed record ServiceConfig(
     Located<bool>? MeshTls,
     Located<LoadBalancing>? LoadBalancing,
     ServiceTimeoutsConfig? Timeouts,
-    Located<AppProtocol>? Protocol = null);
+    Located<AppProtocol>? Protocol = null)
+{
+    public Located<HashOn>? HashOn { get; init; }
+}

@@ -16,9 +16,18 @@ public sealed record ServiceSnapshot(
     LoadBalancing LoadBalancing,
     TimeSpan ConnectTimeout,
     TimeSpan IdleTimeout,
-    AppProtocol Protocol = AppProtocol.Tcp);
+    AppProtocol Protocol = AppProtocol.Tcp)
+{
+    /// <summary>What ring-hash hashes (<c>hash_on</c>); null for every other balancer.</summary>
+    public HashOn? HashOn { get; init; }
+}
 
+/// <summary>mesh.yaml <c>load_balancing</c> (Upstreams/Balancing holds one class per member).</summary>
 public enum LoadBalancing
 {
     RoundRobin,
+    Random,
+    LeastRequest,
+    PeakEwma,
+    RingHash,
 }

@@ -1,6 +1,8 @@
 using Relay.Core.Config;
 using Relay.Core.Net;
+using System.Net;
 using Relay.Core.Upstreams;
+using Relay.Core.Upstreams.Balancing;
 
 namespace Relay.Core.Connections;
 
@@ -34,6 +36,10 @@ internal sealed record UpstreamTarget(
 
     public static UpstreamTarget ForInbound(InboundPortSnapshot port, TimeSpan connectTimeout) =>
         new($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
+
+    /// <summary>The cluster's pick order for one connection from <paramref name="client"/> (the ring-hash key when the service hashes).</summary>
+    public int[] PickOrder(EndPoint? client) =>
+        Cluster!.PickOrder(PickContext.Now(Cluster.Service.HashOn is not null && client is IPEndPoint ip ? RingHashBalancer.Hash(ip.Address) : null));
 
     /// <param name="order">The cluster's pick order when the caller already drew it (to look in the mesh pool first); null draws one.</param>
     public Task<UpstreamConnectResult> ConnectAsync(int[]? order, IConnectAttemptSink attempts, CancellationToken cancellationToken) =>

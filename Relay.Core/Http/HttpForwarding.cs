@@ -68,13 +68,18 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var invoker = invokers.Enter(spec);
         try
         {
-            var order = spec.Cluster?.PickOrder(Environment.TickCount64) ?? [0];
+            var order = EndpointPick.Order(context, spec.Cluster);
             var requestConfig = RequestConfig(relay, spec, target, http11Behind);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
             for (var attempt = 0; ; attempt++)
             {
                 var index = order[attempt];
-                var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, transformer).ConfigureAwait(false);
+                var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, transformer);
+                ForwarderError error;
+                using (lease)
+                {
+                    error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed).ConfigureAwait(false);
+                }
                 var endpoint = invoker.Endpoints[index].ToString();
                 if (error == ForwarderError.None)
                 {

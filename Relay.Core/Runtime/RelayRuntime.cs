@@ -85,13 +85,21 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>The admin addresses bound now (empty until <see cref="StartAdminAsync"/>).</summary>
     public IReadOnlyCollection<Net.NetEndpoint> AdminAddresses => _admin?.Addresses ?? [];
 
-    /// <summary>GET /clusters: each service's endpoints and their passive health.</summary>
-    public List<ClusterView> ClustersView() => _config.Current.Clusters.All.Select(cluster => new ClusterView(
-        cluster.Service.Name,
-        cluster.Endpoints.Select((endpoint, i) => new EndpointHealthView(
-            endpoint.ToString(),
-            cluster.HealthOf(i).ConsecutiveFailures,
-            cluster.HealthOf(i).IsEjected(Environment.TickCount64))).ToList())).ToList();
+    /// <summary>GET /clusters: each service's balancer, and its endpoints' health, in-flight count and latency estimate.</summary>
+    public List<ClusterView> ClustersView()
+    {
+        var now = Environment.TickCount64;
+        return _config.Current.Clusters.All.Select(cluster => new ClusterView(
+            cluster.Service.Name,
+            cluster.States.Select(state => new EndpointHealthView(state.Address.ToString(), state.Health.ConsecutiveFailures, state.Health.IsEjected(now))
+            {
+                InFlight = state.InFlight,
+                EwmaLatencyMs = Math.Round(state.Latency.EstimateMs(now), 3),
+            }).ToList())
+        {
+            LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
+        }).ToList();
+    }
 
     /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
     public async Task StartAsync()

@@ -23,7 +23,7 @@ internal static class UpstreamConnector
             if (attempt.Socket is not null)
             {
                 cluster.HealthOf(index).RecordSuccess();
-                return attempt;
+                return attempt with { Index = index };
             }
             if (cancellationToken.IsCancellationRequested || attempt.Failure == CloseReason.ResourceExhausted)
             {
@@ -41,8 +41,9 @@ internal static class UpstreamConnector
     {
         var started = Stopwatch.GetTimestamp();
         var result = await ConnectAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
-        attempts.Attempted(service, Stopwatch.GetElapsedTime(started), result.Socket is not null);
-        return result;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        attempts.Attempted(service, elapsed, result.Socket is not null);
+        return result with { Elapsed = elapsed };
     }
 
     private static async Task<UpstreamConnectResult> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
@@ -79,6 +80,12 @@ internal static class UpstreamConnector
 /// <summary>A connected socket, or why none could be had.</summary>
 internal readonly record struct UpstreamConnectResult(Socket? Socket, NetEndpoint? Endpoint, CloseReason Failure)
 {
+    /// <summary>The endpoint's index in its cluster when connected through one; -1 otherwise.</summary>
+    public int Index { get; init; } = -1;
+
+    /// <summary>How long the (last) connect attempt took.</summary>
+    public TimeSpan Elapsed { get; init; }
+
     public static UpstreamConnectResult Connected(Socket socket, NetEndpoint endpoint) => new(socket, endpoint, CloseReason.Completed);
 
     public static UpstreamConnectResult Failed(CloseReason reason, NetEndpoint? endpoint) => new(null, endpoint, reason);
