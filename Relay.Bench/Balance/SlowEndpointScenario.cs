@@ -27,6 +27,7 @@ internal static class SlowEndpointScenario
         var seconds = IntOption(args, "--seconds", 15);
         var connections = IntOption(args, "--connections", 32);
         var basePort = IntOption(args, "--base-port", 19400);
+        var repeat = IntOption(args, "--repeat", 3);
         var upstreams = new List<CountingUpstream>();
         try
         {
@@ -35,12 +36,17 @@ internal static class SlowEndpointScenario
                 upstreams.Add(await CountingUpstream.StartAsync(basePort + 1 + i, i == 2 ? SlowBy : TimeSpan.Zero));
             }
             var rows = new List<Row>();
-            foreach (var policy in Policies)
+            // Rounds interleave the policies, so a burst of load from elsewhere on the machine
+            // falls on one round of each rather than on all rounds of one policy.
+            for (var round = 0; round < repeat; round++)
             {
-                rows.Add(await MeasureAsync(policy, upstreams, basePort, rate, seconds, connections));
-                Console.Error.WriteLine($"balance: {policy} done");
+                foreach (var policy in Policies)
+                {
+                    rows.Add(await MeasureAsync(policy, upstreams, basePort, rate, seconds, connections));
+                    Console.Error.WriteLine($"balance: round {round + 1} {policy} done");
+                }
             }
-            Console.WriteLine(Table(rows, rate, seconds, connections));
+            Console.WriteLine(Table(rows, rate, seconds, connections, repeat));
             return 0;
         }
         finally
@@ -80,22 +86,32 @@ internal static class SlowEndpointScenario
         return new Row(policy, served, latency);
     }
 
-    private static string Table(List<Row> rows, int rate, int seconds, int connections)
+    private static string Table(List<Row> rows, int rate, int seconds, int connections, int repeat)
     {
-        var baseline = rows.Single(r => r.Policy == "round-robin").Latency.P99Ms;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Slow endpoint: 3 HTTP/1.1 endpoints, endpoint 3 answers {SlowBy.TotalMilliseconds:0} ms later; open loop {rate} req/s for {seconds} s over {connections} keep-alive connections, 1 KiB responses, one in-process Relay (L7) per policy.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Slow endpoint: 3 HTTP/1.1 endpoints, endpoint 3 answers {SlowBy.TotalMilliseconds:0} ms later; open loop {rate} req/s for {seconds} s over {connections} keep-alive connections, 1 KiB responses, one in-process Relay (L7) per policy; {repeat} interleaved rounds, medians (p99 of each round in brackets).");
         text.AppendLine();
         text.AppendLine("| policy | endpoint 1 | endpoint 2 | endpoint 3 (slow) | completed | failed | p50 ms | p99 ms | p99 / round-robin |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (var row in rows)
+        var baseline = Median(rows.Where(r => r.Policy == "round-robin").Select(r => r.Latency.P99Ms));
+        foreach (var policy in Policies)
         {
-            var total = Math.Max(1, row.Served.Sum());
-            var shares = string.Join(" | ", row.Served.Select(s => $"{100.0 * s / total:0.0}%"));
+            var runs = rows.Where(r => r.Policy == policy).ToList();
+            var served = Enumerable.Range(0, 3).Select(i => runs.Sum(r => r.Served[i])).ToArray();
+            var total = Math.Max(1, served.Sum());
+            var shares = string.Join(" | ", served.Select(s => $"{100.0 * s / total:0.0}%"));
+            var p99 = Median(runs.Select(r => r.Latency.P99Ms));
+            var each = string.Join(", ", runs.Select(r => r.Latency.P99Ms.ToString("0.0", CultureInfo.InvariantCulture)));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Policy} | {shares} | {row.Latency.Completed} | {row.Latency.Failed} | {row.Latency.P50Ms:0.00} | {row.Latency.P99Ms:0.00} | {row.Latency.P99Ms / baseline:0.00} |");
+                $"| {policy} | {shares} | {runs.Sum(r => r.Latency.Completed)} | {runs.Sum(r => r.Latency.Failed)} | {Median(runs.Select(r => r.Latency.P50Ms)):0.00} | {p99:0.00} [{each}] | {p99 / baseline:0.00} |");
         }
         return text.ToString();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static int IntOption(string[] args, string name, int fallback)

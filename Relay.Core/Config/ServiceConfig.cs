@@ -18,4 +18,6 @@ internal sealed record ServiceConfig(
     Located<AppProtocol>? Protocol = null)
 {
     public Located<HashOn>? HashOn { get; init; }
+
+    public OutlierDetectionConfig? OutlierDetection { get; init; }
 }

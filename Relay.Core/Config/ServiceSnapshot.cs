@@ -20,6 +20,9 @@ public sealed record ServiceSnapshot(
 {
     /// <summary>What ring-hash hashes (<c>hash_on</c>); null for every other balancer.</summary>
     public HashOn? HashOn { get; init; }
+
+    /// <summary>Passive health (<c>outlier_detection</c>): when endpoints are ejected, and how many may be.</summary>
+    public OutlierDetectionSnapshot OutlierDetection { get; init; } = OutlierDetectionSnapshot.Default;
 }
 
 /// <summary>mesh.yaml <c>load_balancing</c> (Upstreams/Balancing holds one class per member).</summary>

@@ -48,6 +48,34 @@ internal static class EndpointPick
         return (lease, new Timed(inner, lease, Stopwatch.GetTimestamp()));
     }
 
+    /// <summary>
+    /// Tells the endpoint's passive health how the attempt went: the upstream's status (5xx
+    /// streaks; 502/503/504 are gateway errors too), or a reset or timeout before a response (a
+    /// gateway error). Connect and handshake failures were reported where they happened
+    /// (ClusterInvokers); a client that went away says nothing about the endpoint.
+    /// </summary>
+    public static void Report(ClusterState? cluster, int index, HttpContext context, ForwarderError error)
+    {
+        if (cluster is null || (error != ForwarderError.None && HttpErrors.IsConnectFailure(context)))
+        {
+            return;
+        }
+        var outcome = error == ForwarderError.None ? ForStatus(context.Response.StatusCode)
+            : HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception) is Vocabulary.CloseReason.ClientReset ? (EndpointOutcome?)null
+            : EndpointOutcome.GatewayError;
+        if (outcome is { } known)
+        {
+            cluster.Report(index, known, Environment.TickCount64);
+        }
+    }
+
+    private static EndpointOutcome ForStatus(int status) => status switch
+    {
+        StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout => EndpointOutcome.GatewayError,
+        >= 500 => EndpointOutcome.ServerError,
+        _ => EndpointOutcome.Responded,
+    };
+
     private sealed class Timed(HttpTransformer inner, EndpointLease lease, long started) : HttpTransformer
     {
         public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>

@@ -80,6 +80,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                 {
                     error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed).ConfigureAwait(false);
                 }
+                EndpointPick.Report(spec.Cluster, index, context, error);
                 var endpoint = invoker.Endpoints[index].ToString();
                 if (error == ForwarderError.None)
                 {

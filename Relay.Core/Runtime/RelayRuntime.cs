@@ -38,6 +38,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
+        ClusterMetrics.Register(metrics.Meter, _config);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
         _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _config, loggerFactory);
         _http.Apply(initial.Snapshot.Limits);

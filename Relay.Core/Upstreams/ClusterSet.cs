@@ -31,5 +31,6 @@ internal sealed class ClusterSet
     public IEnumerable<ClusterState> All => _byName.Values;
 
     private static bool SameDefinition(ServiceSnapshot a, ServiceSnapshot b) =>
-        a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing && a.HashOn == b.HashOn;
+        a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing && a.HashOn == b.HashOn
+        && a.OutlierDetection == b.OutlierDetection;
 }

@@ -48,7 +48,10 @@ internal sealed class ClusterState
         var now = context.NowMs;
         var candidates = subset.IsEmpty ? AllIndices() : subset.ToArray();
         var healthy = candidates.Where(i => !_endpoints[i].Health.IsEjected(now)).ToArray();
-        var pool = healthy.Length > 0 ? healthy : candidates;
+        // Envoy's panic threshold: with too few healthy endpoints, health is ignored and the
+        // balancer spreads over all, rather than piling everything onto the last few.
+        var panic = healthy.Length * 100 < Service.OutlierDetection.PanicThreshold * candidates.Length;
+        var pool = healthy.Length > 0 && !panic ? healthy : candidates;
         var first = Balancer.Pick(pool, _endpoints, context);
         var order = new List<int>(candidates.Length) { first };
         var at = Array.IndexOf(pool, first);
@@ -56,11 +59,37 @@ internal sealed class ClusterState
         {
             order.Add(pool[(at + i) % pool.Length]);
         }
-        if (healthy.Length > 0)
+        if (pool != candidates)
         {
             order.AddRange(candidates.Where(i => _endpoints[i].Health.IsEjected(now)));
         }
         return [.. order];
+    }
+
+    /// <summary>
+    /// Feeds one outcome to the endpoint's passive health, and ejects it when a streak reached its
+    /// threshold, unless that would take the service past <c>max_ejection_percent</c> (one endpoint
+    /// may always be ejected, as in Envoy, where the check is on the share already ejected).
+    /// </summary>
+    /// <returns>The ejection's reason when this outcome ejected the endpoint.</returns>
+    public EjectionReason? Report(int index, EndpointOutcome outcome, long nowMs)
+    {
+        var policy = Service.OutlierDetection;
+        var health = _endpoints[index].Health;
+        if (health.Record(outcome, policy, nowMs) is not { } reason || health.IsEjected(nowMs))
+        {
+            return null;
+        }
+        lock (_endpoints)
+        {
+            var ejected = _endpoints.Count(e => e.Health.IsEjected(nowMs));
+            if (ejected > 0 && (ejected + 1) * 100 > policy.MaxEjectionPercent * _endpoints.Length)
+            {
+                return null;
+            }
+            health.Eject(reason, policy, nowMs);
+            return reason;
+        }
     }
 
     private int[] AllIndices()

@@ -22,7 +22,7 @@ internal static class UpstreamConnector
             var attempt = await ConnectAsync(endpoint, cluster.Service.Name, timeout, attempts, cancellationToken).ConfigureAwait(false);
             if (attempt.Socket is not null)
             {
-                cluster.HealthOf(index).RecordSuccess();
+                cluster.Report(index, EndpointOutcome.Connected, Environment.TickCount64);
                 return attempt with { Index = index };
             }
             if (cancellationToken.IsCancellationRequested || attempt.Failure == CloseReason.ResourceExhausted)
@@ -30,7 +30,7 @@ internal static class UpstreamConnector
                 // Out of descriptors is Relay's state, not the endpoint's: no ejection, no failover.
                 return attempt;
             }
-            cluster.HealthOf(index).RecordFailure(Environment.TickCount64);
+            cluster.Report(index, EndpointOutcome.ConnectFailed, Environment.TickCount64);
             lastFailure = attempt.Failure;
         }
         return UpstreamConnectResult.Failed(lastFailure, null);

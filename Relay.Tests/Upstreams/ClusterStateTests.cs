@@ -26,7 +26,7 @@ public sealed class ClusterStateTests
     public void PickOrder_PutsEjectedEndpointsLast_ButStillTriesThem()
     {
         var cluster = Cluster();
-        cluster.HealthOf(0).RecordFailure(nowMs: 1000);
+        cluster.Report(0, EndpointOutcome.ConnectFailed, nowMs: 1000);
         // The balancer rotates over the healthy two; the ejected one is the last resort.
         Assert.Equal([1, 2, 0], cluster.PickOrder(1000));
         Assert.Equal([2, 1, 0], cluster.PickOrder(1500));
@@ -40,7 +40,7 @@ public sealed class ClusterStateTests
         var cluster = Cluster();
         for (var i = 0; i < 3; i++)
         {
-            cluster.HealthOf(i).RecordFailure(nowMs: 0);
+            cluster.HealthOf(i).Eject(EjectionReason.ConnectFailure, cluster.Service.OutlierDetection, nowMs: 0);
         }
         Assert.Equal([0, 1, 2], cluster.PickOrder(10));
         Assert.Equal([1, 2, 0], cluster.PickOrder(10));
@@ -83,27 +83,6 @@ public sealed class ClusterStateTests
         Assert.NotSame(first[before.Services[0]].StateOf(0), second.StateOf(1));
         Assert.Equal(0, second.StateOf(1).InFlight);
         Assert.IsType<Relay.Core.Upstreams.Balancing.LeastRequestBalancer>(second.Balancer);
-    }
-
-    [Fact]
-    public void EndpointHealth_BackoffDoublesAndCapsAt30s_AndSuccessClears()
-    {
-        var health = new EndpointHealth();
-        health.RecordFailure(0);
-        Assert.True(health.IsEjected(999));
-        Assert.False(health.IsEjected(1000));
-        health.RecordFailure(0);
-        Assert.True(health.IsEjected(1999));
-        Assert.False(health.IsEjected(2000));
-        for (var i = 0; i < 10; i++)
-        {
-            health.RecordFailure(0);
-        }
-        Assert.True(health.IsEjected(29_999));
-        Assert.False(health.IsEjected(30_000));
-        health.RecordSuccess();
-        Assert.False(health.IsEjected(1));
-        Assert.Equal(0, health.ConsecutiveFailures);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Relay.Core.Config.Reading;
 internal static class ServicesSectionReader
 {
     public static readonly string[] Keys =
-        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "hash_on"];
+        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "hash_on", "outlier_detection"];
 
     private static readonly string[] TimeoutKeys = ["connect", "idle"];
 
@@ -43,6 +43,7 @@ internal static class ServicesSectionReader
         s.Scalar("protocol", ScalarParsers.OneOf(ConfigWords.Protocols)))
     {
         HashOn = s.Scalar("hash_on", ScalarParsers.Text<HashOn>(HashOn.TryParse)),
+        OutlierDetection = OutlierDetectionReader.Read(s.Mapping("outlier_detection", OutlierDetectionReader.Keys)),
     };
 
     private static ServiceTimeoutsConfig? ReadTimeouts(MappingReader? t) => t is null

@@ -19,6 +19,7 @@ internal static partial class ServicesValidator
             Endpoints(service, errors);
             Identities(service, tlsConfigured, errors);
             HashOn(service, errors);
+            OutlierDetectionValidator.Validate(service.OutlierDetection, errors);
         }
     }
 

@@ -136,6 +136,10 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, credentials, record).ConfigureAwait(false);
             if (secured.Stream is null)
             {
+                if (TlsFailure.Is(secured.Failure))
+                {
+                    target.Cluster!.Report(upstream.Index, EndpointOutcome.TlsFailed, Environment.TickCount64);
+                }
                 lease?.Dispose();
                 upstream.Socket.Dispose();
                 return secured.Failure;
