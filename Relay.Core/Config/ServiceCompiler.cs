@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Relay.Core.Config;
 
 /// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits, the balancer to the protocol's default.</summary>
@@ -19,11 +21,19 @@ internal static class ServiceCompiler
         service.Name.Value,
         ConfigCompiler.Required(service.Port).Value,
         ConfigCompiler.Values(service.Addresses, []),
-        ConfigCompiler.Values(service.Endpoints, []),
+        ConfigCompiler.Values(service.EndpointAddresses, []),
         ConfigCompiler.Values(service.Identities, []),
         service.MeshTls?.Value ?? ConfigDefaults.MeshTls,
         balancing,
         service.Timeouts?.Connect?.Value ?? limits.ConnectTimeout,
         service.Timeouts?.Idle?.Value ?? limits.IdleTimeout,
-        protocol);
+        protocol)
+    {
+        EndpointDetails = [.. (service.Endpoints?.Items ?? []).Select(e => Details(e.Value))],
+    };
+
+    private static EndpointSnapshot Details(EndpointConfig endpoint) => new(
+        endpoint.Address.Value,
+        endpoint.Labels.ToImmutableSortedDictionary(l => l.Key.Value, l => l.Value.Value, StringComparer.Ordinal),
+        endpoint.Zone?.Value);
 }

@@ -10,7 +10,7 @@ internal sealed record ServiceConfig(
     Located<string> Name,
     Located<int>? Port,
     ConfigList<IPAddress>? Addresses,
-    ConfigList<NetEndpoint>? Endpoints,
+    ConfigList<EndpointConfig>? Endpoints,
     ConfigList<SpiffeId>? Identities,
     Located<bool>? MeshTls,
     Located<LoadBalancing>? LoadBalancing,
@@ -20,4 +20,9 @@ internal sealed record ServiceConfig(
     public Located<HashOn>? HashOn { get; init; }
 
     public OutlierDetectionConfig? OutlierDetection { get; init; }
+
+    /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
+    public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null
+        ? null
+        : new ConfigList<NetEndpoint>([.. Endpoints.Items.Select(e => e.Value.Address)], Endpoints.Location, Endpoints.Complete);
 }

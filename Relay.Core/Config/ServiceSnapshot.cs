@@ -18,6 +18,9 @@ public sealed record ServiceSnapshot(
     TimeSpan IdleTimeout,
     AppProtocol Protocol = AppProtocol.Tcp)
 {
+    /// <summary>Labels and zone of each endpoint, index for index with <see cref="Endpoints"/>.</summary>
+    public required ImmutableArray<EndpointSnapshot> EndpointDetails { get; init; }
+
     /// <summary>What ring-hash hashes (<c>hash_on</c>); null for every other balancer.</summary>
     public HashOn? HashOn { get; init; }
 

@@ -14,6 +14,7 @@ internal sealed class ActiveConnection
     private const long NoDeadline = long.MaxValue;
     private int _abortReason = NoReason;
     private Action? _abort;
+    private Action? _requestClose;
     private SourceKey? _unauthenticatedSource;
     private int _sourceHeld;
     private long _firstByteDeadlineMs = NoDeadline;
@@ -35,6 +36,9 @@ internal sealed class ActiveConnection
     public ActivityClock Activity { get; } = new();
 
     public TimeSpan IdleTimeout { get; set; }
+
+    /// <summary>The listener that accepted it: when a reload removes that listener, this connection drains.</summary>
+    public ListenerRetirement Listener { get; init; } = ListenerRetirement.Never;
 
     /// <summary>When the connection was admitted (Environment.TickCount64).</summary>
     public long OpenedAtMs { get; } = Environment.TickCount64;
@@ -71,6 +75,16 @@ internal sealed class ActiveConnection
             abort();
         }
     }
+
+    /// <summary>
+    /// Set by the L7 path: asks the connection to finish gracefully (HTTP/2 GOAWAY, HTTP/1.1
+    /// <c>Connection: close</c> on the next response) while in-flight requests complete. A plain
+    /// TCP connection has no such signal; it runs until it ends or the drain deadline resets it.
+    /// </summary>
+    public void OnCloseRequest(Action requestClose) => Volatile.Write(ref _requestClose, requestClose);
+
+    /// <summary>Asks for a graceful end (idempotent); a no-op for a connection without one.</summary>
+    public void RequestClose() => Volatile.Read(ref _requestClose)?.Invoke();
 
     public CloseReason? AbortReason =>
         Volatile.Read(ref _abortReason) is var r && r == NoReason ? null : (CloseReason)r;

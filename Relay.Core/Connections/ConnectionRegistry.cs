@@ -7,7 +7,7 @@ namespace Relay.Core.Connections;
 
 /// <summary>
 /// Every live connection, for the per-direction and per-source limits, the idle and first-byte
-/// sweep and the drain. One heartbeat
+/// sweep, the drain of a removed listener's connections and the daemon's drain. One heartbeat
 /// scans the set each second (Kestrel's model) instead of one timer per connection.
 /// </summary>
 internal sealed class ConnectionRegistry : IAsyncDisposable
@@ -49,7 +49,8 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
     /// Registers a connection under its direction's limit and, inbound, its source's limit on
     /// unauthenticated connections; or returns the refusal.
     /// </summary>
-    public (ActiveConnection? Connection, CloseReason Refusal) TryOpen(Direction direction, Socket client, LimitsSnapshot limits)
+    public (ActiveConnection? Connection, CloseReason Refusal) TryOpen(
+        Direction direction, Socket client, LimitsSnapshot limits, ListenerRetirement? listener = null)
     {
         ref var count = ref direction == Direction.Inbound ? ref _inbound : ref _outbound;
         if (Interlocked.Increment(ref count) > CapFor(direction, limits))
@@ -66,6 +67,7 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
         var connection = new ActiveConnection(Interlocked.Increment(ref _nextId), direction, client, limits.IdleTimeout)
         {
             UnauthenticatedSource = source,
+            Listener = listener ?? ListenerRetirement.Never,
         };
         _connections[connection.Id] = connection;
         return (connection, CloseReason.Completed);
@@ -120,6 +122,17 @@ internal sealed class ConnectionRegistry : IAsyncDisposable
     {
         foreach (var connection in _connections.Values)
         {
+            if (connection.Listener.Retired)
+            {
+                if (nowMs >= connection.Listener.DeadlineMs)
+                {
+                    connection.Abort(CloseReason.DrainDeadline);
+                    continue;
+                }
+                // Every tick until it ends: Kestrel may only now have taken up a connection that
+                // was handed to it just before the removal, and a repeated request is a no-op.
+                connection.RequestClose();
+            }
             if (connection.Activity.IdleFor(nowMs) >= connection.IdleTimeout)
             {
                 connection.Abort(CloseReason.IdleTimeout);

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Relay.Core.Connections;
 using Relay.Core.Mtls;
 using Relay.Core.Vocabulary;
@@ -31,6 +32,9 @@ internal sealed class HttpProxy(HttpServer server)
         };
         var context = new RelayConnectionContext(connection.Id, client, clientSide.Stream!, connection.Activity, feature);
         connection.OnAbort(() => context.Abort(new ConnectionAbortedException("relay: connection stopped")));
+        // Kestrel sets its lifetime feature on the context when it takes the connection up: its
+        // RequestClose sends GOAWAY (HTTP/2) or ends keep-alive (HTTP/1.1) for this connection alone.
+        connection.OnCloseRequest(() => context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose());
         connection.IdleTimeout = server.IdleBackstop(connection.IdleTimeout);
         var clean = await server.ServeAsync(protocol, context).ConfigureAwait(false);
         if (clean == true)

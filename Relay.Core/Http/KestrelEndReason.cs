@@ -37,6 +37,10 @@ internal sealed class KestrelEndReason : IConnectionMetricsTagsFeature
         "min_request_body_data_rate" or "min_response_data_rate" => CloseReason.ClientTooSlow,
         "stream_reset_limit_exceeded" or "flow_control_queue_size_exceeded" or "output_queue_size_exceeded" => CloseReason.Http2Flood,
         "connection_reset" => CloseReason.ClientReset,
+        // 431: its own reason, as Envoy counts downstream_rq_header_too_large apart from other
+        // malformed requests, since it is the one an honest client (a big cookie) hits. A 414 is
+        // Kestrel's invalid_request_line, which it shares with every malformed request line.
+        "max_request_header_count_exceeded" or "max_request_headers_total_size_exceeded" => CloseReason.RequestHeadersTooLarge,
         "app_shutdown_timeout" => CloseReason.DrainDeadline,
         // After response headers the forwarder's own reason (upstream_reset...) is the one to keep.
         "error_after_starting_response" or "aborted_by_app" => null,

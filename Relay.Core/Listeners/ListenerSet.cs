@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Config;
+using Relay.Core.Connections;
 using Relay.Core.Net;
 using Relay.Core.Vocabulary;
 
@@ -12,7 +13,7 @@ namespace Relay.Core.Listeners;
 /// sockets whose address is unchanged (<see cref="ListenerSpec.BySocket"/>), so a reload never
 /// refuses a connection, even one that changes where an explicit listener leads.
 /// </summary>
-internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handle, ILogger logger) : IAsyncDisposable
+internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, ListenerRetirement, Task> handle, ILogger logger) : IAsyncDisposable
 {
     private readonly Dictionary<ListenerSpec, TcpListenerLoop> _open = new(ListenerSpec.BySocket);
 
@@ -34,11 +35,11 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
     }
 
     /// <summary>Opens what is new first, then closes what is gone; throws if a new bind fails.</summary>
-    public async Task ReconcileAsync(IEnumerable<ListenerSpec> desired)
+    public async Task ReconcileAsync(IEnumerable<ListenerSpec> desired, TimeSpan drainTimeout)
     {
         var wanted = desired.ToHashSet(ListenerSpec.BySocket);
         await OpenAsync(wanted).ConfigureAwait(false);
-        await CloseExceptAsync(wanted).ConfigureAwait(false);
+        await CloseExceptAsync(wanted, drainTimeout).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -61,22 +62,31 @@ internal sealed partial class ListenerSet(Func<Socket, ListenerSpec, Task> handl
         }
         catch
         {
-            await CloseAsync(opened).ConfigureAwait(false);
+            // Never in service (the config that asked for them was not applied): nothing to drain.
+            await CloseAsync(opened, drainTimeout: null).ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Closes every open listener not wanted (stops accepting; live connections carry on).</summary>
-    public Task CloseExceptAsync(IEnumerable<ListenerSpec> desired)
+    /// <summary>
+    /// Closes every open listener not wanted: it stops accepting, and its live connections drain
+    /// for <paramref name="drainTimeout"/> (<see cref="ListenerRetirement"/>); null for listeners
+    /// that were never in service (a reload that failed after binding them), whose connections carry on.
+    /// </summary>
+    public Task CloseExceptAsync(IEnumerable<ListenerSpec> desired, TimeSpan? drainTimeout)
     {
         var wanted = desired.ToHashSet(ListenerSpec.BySocket);
-        return CloseAsync(_open.Keys.Where(s => !wanted.Contains(s)).ToList());
+        return CloseAsync(_open.Keys.Where(s => !wanted.Contains(s)).ToList(), drainTimeout);
     }
 
-    private async Task CloseAsync(IEnumerable<ListenerSpec> specs)
+    private async Task CloseAsync(IEnumerable<ListenerSpec> specs, TimeSpan? drainTimeout)
     {
         foreach (var spec in specs)
         {
+            if (drainTimeout is { } drain)
+            {
+                _open[spec].Retirement.Retire(drain, Environment.TickCount64);
+            }
             await _open[spec].DisposeAsync().ConfigureAwait(false);
             _open.Remove(spec);
             LogClosed(logger, spec.ToString());

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Relay.Core.Connections;
 using Relay.Core.Net;
 using Relay.Core.Observability;
 
@@ -26,12 +27,12 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
     private readonly LogThrottle _errorLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
 
     private readonly Socket _socket;
-    private readonly Func<Socket, ListenerSpec, Task> _handle;
+    private readonly Func<Socket, ListenerSpec, ListenerRetirement, Task> _handle;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    private TcpListenerLoop(ListenerSpec spec, Socket socket, Func<Socket, ListenerSpec, Task> handle, ILogger logger)
+    private TcpListenerLoop(ListenerSpec spec, Socket socket, Func<Socket, ListenerSpec, ListenerRetirement, Task> handle, ILogger logger)
     {
         Spec = spec;
         _socket = socket;
@@ -41,7 +42,10 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
 
     public ListenerSpec Spec { get; }
 
-    public static TcpListenerLoop Bind(ListenerSpec spec, Func<Socket, ListenerSpec, Task> handle, ILogger logger)
+    /// <summary>Set when a reload removes this listener: the connections it accepted drain.</summary>
+    public ListenerRetirement Retirement { get; } = new();
+
+    public static TcpListenerLoop Bind(ListenerSpec spec, Func<Socket, ListenerSpec, ListenerRetirement, Task> handle, ILogger logger)
     {
         var socket = new Socket(spec.Address.Family, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -95,7 +99,7 @@ internal sealed partial class TcpListenerLoop : IAsyncDisposable
             }
             backoff = FirstBackoff;
             client.NoDelay = true;
-            _ = _handle(client, Spec);
+            _ = _handle(client, Spec, Retirement);
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed partial class ConnectionHandler(
 {
     private readonly TcpProxy _tcp = new(config, registry, recorder);
 
-    public async Task HandleAsync(Socket client, ListenerSpec accepted)
+    public async Task HandleAsync(Socket client, ListenerSpec accepted, ListenerRetirement acceptedBy)
     {
         // Config and its TLS material, read once together: this connection runs under both to the end.
         var active = config.Current;
@@ -37,7 +37,7 @@ internal sealed partial class ConnectionHandler(
         var limits = active.Snapshot.Limits;
         var record = new ConnectionRecord(direction, client.RemoteEndPoint, Stopwatch.GetTimestamp());
         recorder.Opened(direction);
-        var (connection, refusal) = registry.TryOpen(direction, client, limits);
+        var (connection, refusal) = registry.TryOpen(direction, client, limits, acceptedBy);
         try
         {
             record.Reason = connection is null

@@ -105,7 +105,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
     public async Task StartAsync()
     {
-        await _listeners.ReconcileAsync(ListenerSet.Desired(Current)).ConfigureAwait(false);
+        await _listeners.ReconcileAsync(ListenerSet.Desired(Current), Current.Limits.DrainTimeout).ConfigureAwait(false);
         ConfigView = RunningConfigView.Of(Current, DateTimeOffset.UtcNow);
         IsReady = true;
     }
@@ -191,7 +191,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         }
         catch (AdminBindException)
         {
-            await _listeners.CloseExceptAsync(ListenerSet.Desired(Current)).ConfigureAwait(false);
+            await _listeners.CloseExceptAsync(ListenerSet.Desired(Current), drainTimeout: null).ConfigureAwait(false);
             throw;
         }
     }
@@ -205,10 +205,13 @@ internal sealed class RelayRuntime : IAsyncDisposable
         return previous;
     }
 
-    /// <summary>Stops accepting on listeners (and the admin address) <paramref name="current"/> does not ask for.</summary>
+    /// <summary>
+    /// Stops accepting on listeners (and the admin address) <paramref name="current"/> does not ask
+    /// for; their live connections drain for <paramref name="current"/>'s limits.drain_timeout.
+    /// </summary>
     public async Task CloseListenersNotInAsync(ConfigSnapshot current)
     {
-        await _listeners.CloseExceptAsync(ListenerSet.Desired(current)).ConfigureAwait(false);
+        await _listeners.CloseExceptAsync(ListenerSet.Desired(current), current.Limits.DrainTimeout).ConfigureAwait(false);
         if (_admin is not null)
         {
             await _admin.CloseExceptAsync(current.Admin.Address).ConfigureAwait(false);

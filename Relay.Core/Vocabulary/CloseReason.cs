@@ -28,6 +28,9 @@ public enum CloseReason
     /// <summary>An inbound plaintext client sent no byte within limits.first_byte_timeout.</summary>
     FirstByteTimeout = 17,
 
+    /// <summary>HTTP: Kestrel answered 431, the request's headers over its count or total-size limit.</summary>
+    RequestHeadersTooLarge = 18,
+
     UpstreamConnectFailed = 20,
     UpstreamConnectTimeout = 21,
     UpstreamReset = 22,

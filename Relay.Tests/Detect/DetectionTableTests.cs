@@ -136,6 +136,12 @@ public sealed class DetectionTableTests
     [InlineData(AppProtocol.Auto, DetectedProtocol.Unknown, DetectionEnd.Closed, ProxyProtocol.Tcp)]
     [InlineData(AppProtocol.Http, DetectedProtocol.Http2, DetectionEnd.Recognised, ProxyProtocol.Http2)]
     [InlineData(AppProtocol.Grpc, DetectedProtocol.Http2, DetectionEnd.Recognised, ProxyProtocol.Http2)]
+    // A declared HTTP port never tunnels what is not HTTP: Kestrel answers it (400, 414, 408) instead.
+    [InlineData(AppProtocol.Http, DetectedProtocol.Unknown, DetectionEnd.BudgetSpent, ProxyProtocol.Http1)]
+    [InlineData(AppProtocol.Http, DetectedProtocol.Unknown, DetectionEnd.TimedOut, ProxyProtocol.Http1)]
+    [InlineData(AppProtocol.Http, DetectedProtocol.OtherTls, DetectionEnd.Recognised, ProxyProtocol.Http1)]
+    [InlineData(AppProtocol.Http2, DetectedProtocol.Unknown, DetectionEnd.Recognised, ProxyProtocol.Http1)]
+    [InlineData(AppProtocol.Grpc, DetectedProtocol.Http1, DetectionEnd.Recognised, ProxyProtocol.Http1)]
     public void Decision_FollowsConfigThenBytes(AppProtocol configured, DetectedProtocol detected, DetectionEnd end, ProxyProtocol expected)
     {
         Assert.Equal(expected, ProtocolDecision.Decide(configured, new Detection(detected, end)));

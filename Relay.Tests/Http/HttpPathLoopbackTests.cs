@@ -204,9 +204,9 @@ public sealed class HttpPathLoopbackTests
     }
 
     [Theory]
-    [InlineData(9 * 1024, 0, 414)]
-    [InlineData(0, 101, 431)]
-    public async Task KestrelLimits_RequestLineAndHeaders(int pathLength, int headerCount, int expected)
+    [InlineData(9 * 1024, 0, 414, "client_protocol_error")]
+    [InlineData(0, 101, 431, "request_headers_too_large")]
+    public async Task KestrelLimits_RequestLineAndHeaders(int pathLength, int headerCount, int expected, string reason)
     {
         await using var upstream = await UpstreamApp.StartAsync();
         await using var relay = await StartRelayAsync($"127.0.0.1:{upstream.Port}", "http", out var listen);
@@ -223,6 +223,35 @@ public sealed class HttpPathLoopbackTests
 
         Assert.StartsWith($"HTTP/1.1 {expected} ", reply);
         Assert.Equal(0, upstream.Requests);
+        // Relay's lingering close waits for the client's FIN (LingeringClose) before it records the connection.
+        socket.Shutdown(SocketShutdown.Both);
+        var line = await relay.Log.WaitForAccessLineAsync(_ => true, Wait);
+        Assert.True(line.Contains($"reason={reason}", StringComparison.Ordinal), line);
+        // Answered by Relay's Kestrel, not tunnelled: a 9 KiB request line is past detection's
+        // bound, and a declared http port still never hands raw bytes to the app.
+        Assert.True(line.Contains("protocol=http1", StringComparison.Ordinal) && line.Contains("endpoint=-", StringComparison.Ordinal), line);
+        Assert.Contains($"relay_connections_closed_total{{direction=\"outbound\",reason=\"{reason}\"}} 1", relay.Exporter.Scrape());
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("grpc")]
+    public async Task DeclaredHttpPort_AnswersBytesThatAreNotHttp_400_AndNeverTunnelsThemToTheApp(string protocol)
+    {
+        // An echo server as the "app": had the bytes been tunnelled, they would come straight back.
+        using var echo = new Relay.Tests.Runtime.LoopbackEchoServer();
+        await using var relay = await StartRelayAsync($"127.0.0.1:{echo.EndPoint.Port}", protocol, out var listen);
+        using var socket = await ConnectAsync(listen);
+        await SocketIo.SendAllAsync(socket, Encoding.ASCII.GetBytes("\u0001\u0002 not http at all\r\n\r\n"));
+
+        var reply = Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(socket, Wait));
+
+        Assert.StartsWith("HTTP/1.1 400 ", reply);
+        Assert.DoesNotContain("not http", reply);
+        socket.Shutdown(SocketShutdown.Both);
+        var line = await relay.Log.WaitForAccessLineAsync(_ => true, Wait);
+        Assert.True(line.Contains("detect=unknown", StringComparison.Ordinal) && line.Contains("protocol=http1", StringComparison.Ordinal)
+            && line.Contains("reason=client_protocol_error", StringComparison.Ordinal) && line.Contains("endpoint=-", StringComparison.Ordinal), line);
     }
 
     private static async Task ResetAfterHeadersAsync(Socket listener)

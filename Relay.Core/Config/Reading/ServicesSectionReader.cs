@@ -35,7 +35,7 @@ internal static class ServicesSectionReader
         new Located<string>(name, nameAt),
         s.Int("port", required: true),
         s.List("addresses", ScalarParsers.Text<IPAddress>(AddressParsers.Address)),
-        s.List("endpoints", ScalarParsers.Text<NetEndpoint>(AddressParsers.Endpoint), required: true),
+        EndpointsReader.Read(s, "endpoints"),
         s.List("identities", ScalarParsers.Text<SpiffeId>(IdentityParsers.Id)),
         s.Bool("mesh_tls"),
         s.Scalar("load_balancing", ScalarParsers.OneOf(ConfigWords.LoadBalancers)),

@@ -58,7 +58,7 @@ internal static class ListenersValidator
             errors.Add(name.Location, $"service '{name.Value}' is not defined in services ({known})");
             return;
         }
-        var self = service.Endpoints?.Items.FirstOrDefault(e => listener.Address is { } a && e.Value == a.Value);
+        var self = service.EndpointAddresses?.Items.FirstOrDefault(e => listener.Address is { } a && e.Value == a.Value);
         if (self is not null)
         {
             errors.Add(name.Location, $"service '{name.Value}' lists this listener's own address as an endpoint ({self.Location.KeyPath}); connections would loop");

@@ -27,7 +27,7 @@ internal static class ServiceDestinationValidator
 
     private static IEnumerable<(NetEndpoint, ConfigLocation)> Destinations(ServiceConfig service)
     {
-        foreach (var endpoint in service.Endpoints?.Items ?? [])
+        foreach (var endpoint in service.EndpointAddresses?.Items ?? [])
         {
             yield return (endpoint.Value, endpoint.Location);
         }

@@ -54,7 +54,8 @@ internal static partial class ServicesValidator
     private static void Endpoints(ServiceConfig service, ConfigErrorSink errors)
     {
         ValueRules.NotEmpty(service.Endpoints, errors);
-        ValueRules.NoDuplicates(service.Endpoints, errors);
+        ValueRules.NoDuplicates(service.EndpointAddresses, errors);
+        EndpointsValidator.Validate(service.Endpoints, errors);
     }
 
     private static void Identities(ServiceConfig service, bool tlsConfigured, ConfigErrorSink errors)

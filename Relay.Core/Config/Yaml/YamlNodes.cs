@@ -22,7 +22,11 @@ internal static class YamlNodes
         return new Located<T>(value, at);
     }
 
-    public static ConfigList<T> List<T>(YamlNode node, string path, ScalarParser<T> parse, ConfigErrorSink errors)
+    public static ConfigList<T> List<T>(YamlNode node, string path, ScalarParser<T> parse, ConfigErrorSink errors) =>
+        Items(node, path, (child, itemPath) => Scalar(child, itemPath, parse, errors), errors);
+
+    /// <summary>A list whose items each go through <paramref name="readItem"/> (a scalar, or a mapping form).</summary>
+    public static ConfigList<T> Items<T>(YamlNode node, string path, Func<YamlNode, string, Located<T>?> readItem, ConfigErrorSink errors)
     {
         if (node is not YamlSequenceNode sequence)
         {
@@ -36,7 +40,7 @@ internal static class YamlNodes
         {
             var child = sequence.Children[i];
             var itemPath = ConfigLocation.Item(path, i);
-            var item = ScalarParsers.IsNull(child) ? Null<T>(child, itemPath, errors) : Scalar(child, itemPath, parse, errors);
+            var item = ScalarParsers.IsNull(child) ? Null<T>(child, itemPath, errors) : readItem(child, itemPath);
             if (item is null)
             {
                 complete = false;
