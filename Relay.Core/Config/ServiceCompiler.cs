@@ -14,6 +14,7 @@ internal static class ServiceCompiler
             // A ring without a hash_on hashes the client address, the one key every connection has.
             HashOn = balancing == LoadBalancing.RingHash ? service.HashOn?.Value ?? Config.HashOn.ClientAddress : null,
             OutlierDetection = service.OutlierDetection?.Compile() ?? OutlierDetectionSnapshot.Default,
+            CircuitBreakers = service.CircuitBreakers?.Compile() ?? CircuitBreakersSnapshot.Default,
         };
     }
 

@@ -21,6 +21,8 @@ internal sealed record ServiceConfig(
 
     public OutlierDetectionConfig? OutlierDetection { get; init; }
 
+    public CircuitBreakersConfig? CircuitBreakers { get; init; }
+
     /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
     public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null
         ? null

@@ -26,6 +26,9 @@ public sealed record ServiceSnapshot(
 
     /// <summary>Passive health (<c>outlier_detection</c>): when endpoints are ejected, and how many may be.</summary>
     public OutlierDetectionSnapshot OutlierDetection { get; init; } = OutlierDetectionSnapshot.Default;
+
+    /// <summary>Admission limits (<c>circuit_breakers</c>): overflow fails fast instead of queueing.</summary>
+    public CircuitBreakersSnapshot CircuitBreakers { get; init; } = CircuitBreakersSnapshot.Default;
 }
 
 /// <summary>mesh.yaml <c>load_balancing</c> (Upstreams/Balancing holds one class per member).</summary>

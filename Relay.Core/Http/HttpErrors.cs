@@ -33,7 +33,8 @@ internal static class HttpErrors
         // "upstream connect error or disconnect/reset before headers" covers TLS failures too.
         CloseReason.UpstreamConnectFailed or CloseReason.UpstreamConnectTimeout or CloseReason.NoHealthyEndpoint
             or CloseReason.TlsHandshakeFailed or CloseReason.TlsPeerIdentityRejected or CloseReason.TlsPeerCertificateInvalid
-            or CloseReason.ResourceExhausted => StatusCodes.Status503ServiceUnavailable,
+            or CloseReason.ResourceExhausted or CloseReason.UpstreamOverflowConnections
+            or CloseReason.UpstreamOverflowRequests => StatusCodes.Status503ServiceUnavailable,
         CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
         CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
         CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,

@@ -65,12 +65,32 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
         HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody)
     {
+        if (spec.Cluster is not { } cluster)
+        {
+            return await ForwardAdmittedAsync(context, relay, spec, target, http11Behind, requestBody).ConfigureAwait(false);
+        }
+        // circuit_breakers: max_requests in flight, then max_pending_requests waiting at most the
+        // connect timeout (Envoy's pending requests wait for a connection as long); past that, 503.
+        using var slot = await cluster.Breakers.EnterRequestAsync(spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (!slot.IsAcquired)
+        {
+            HttpErrors.Refuse(context, CloseReason.UpstreamOverflowRequests);
+            return (CloseReason.UpstreamOverflowRequests, "-");
+        }
+        return await ForwardAdmittedAsync(context, relay, spec, target, http11Behind, requestBody).ConfigureAwait(false);
+    }
+
+    private async Task<(CloseReason? Failure, string Endpoint)> ForwardAdmittedAsync(
+        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody)
+    {
         var invoker = invokers.Enter(spec);
         try
         {
             var order = EndpointPick.Order(context, spec.Cluster);
             var requestConfig = RequestConfig(relay, spec, target, http11Behind);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
+            // A failover attempt holds one of circuit_breakers.max_retries until it ends.
+            var retrying = false;
             for (var attempt = 0; ; attempt++)
             {
                 var index = order[attempt];
@@ -81,13 +101,19 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                     error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed).ConfigureAwait(false);
                 }
                 EndpointPick.Report(spec.Cluster, index, context, error);
+                if (retrying)
+                {
+                    spec.Cluster!.Breakers.EndRetry();
+                    retrying = false;
+                }
                 var endpoint = invoker.Endpoints[index].ToString();
                 if (error == ForwarderError.None)
                 {
                     return (null, endpoint);
                 }
                 var reason = HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
-                if (attempt + 1 < order.Length && NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context))
+                if (attempt + 1 < order.Length && NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context)
+                    && (spec.Cluster is null || (retrying = spec.Cluster.Breakers.TryRetry())))
                 {
                     // YARP set its own status and error feature; clear both for the next attempt.
                     context.Response.StatusCode = StatusCodes.Status200OK;

@@ -15,4 +15,7 @@ internal sealed record EndpointHealthView(string Address, int ConsecutiveFailure
 
     /// <summary>The peak-EWMA latency estimate now, in ms (kept for every balancer, used by peak-ewma).</summary>
     public double EwmaLatencyMs { get; init; }
+
+    /// <summary>The endpoint's <c>zone</c> from mesh.yaml; null when it has none.</summary>
+    public string? Zone { get; init; }
 }

@@ -92,10 +92,11 @@ internal sealed class RelayRuntime : IAsyncDisposable
         var now = Environment.TickCount64;
         return _config.Current.Clusters.All.Select(cluster => new ClusterView(
             cluster.Service.Name,
-            cluster.States.Select(state => new EndpointHealthView(state.Address.ToString(), state.Health.ConsecutiveFailures, state.Health.IsEjected(now))
+            cluster.States.Select((state, i) => new EndpointHealthView(state.Address.ToString(), state.Health.ConsecutiveFailures, state.Health.IsEjected(now))
             {
                 InFlight = state.InFlight,
                 EwmaLatencyMs = Math.Round(state.Latency.EstimateMs(now), 3),
+                Zone = cluster.Service.EndpointDetails.Length > i ? cluster.Service.EndpointDetails[i].Zone : null,
             }).ToList())
         {
             LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,

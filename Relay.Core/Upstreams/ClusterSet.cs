@@ -32,5 +32,5 @@ internal sealed class ClusterSet
 
     private static bool SameDefinition(ServiceSnapshot a, ServiceSnapshot b) =>
         a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing && a.HashOn == b.HashOn
-        && a.OutlierDetection == b.OutlierDetection;
+        && a.OutlierDetection == b.OutlierDetection && a.CircuitBreakers == b.CircuitBreakers;
 }

@@ -21,7 +21,11 @@ internal sealed class ClusterState
         var kept = previous?._endpoints.ToDictionary(e => e.Address);
         _endpoints = [.. service.Endpoints.Select(e => kept?.GetValueOrDefault(e) ?? new EndpointState(e, now))];
         Balancer = LoadBalancers.For(service, random ?? Random.Shared);
+        Breakers = previous?.Breakers is { } kept2 && kept2.Limits == service.CircuitBreakers ? kept2 : new CircuitBreakers(service.CircuitBreakers);
     }
+
+    /// <summary>The service's circuit breakers; the previous state's when the limits did not change.</summary>
+    public CircuitBreakers Breakers { get; }
 
     public ServiceSnapshot Service { get; }
 

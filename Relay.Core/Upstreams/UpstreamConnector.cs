@@ -16,10 +16,27 @@ internal static class UpstreamConnector
         ClusterState cluster, int[] order, TimeSpan timeout, IConnectAttemptSink attempts, CancellationToken cancellationToken)
     {
         var lastFailure = CloseReason.NoHealthyEndpoint;
-        foreach (var index in order)
+        for (var i = 0; i < order.Length; i++)
         {
-            var endpoint = cluster.Endpoints[index];
-            var attempt = await ConnectAsync(endpoint, cluster.Service.Name, timeout, attempts, cancellationToken).ConfigureAwait(false);
+            // Each failover attempt is a retry: at circuit_breakers.max_retries in progress, the
+            // connection fails with what it has rather than adding load to a failing service.
+            if (i > 0 && !cluster.Breakers.TryRetry())
+            {
+                break;
+            }
+            var index = order[i];
+            UpstreamConnectResult attempt;
+            try
+            {
+                attempt = await ConnectAsync(cluster.Endpoints[index], cluster.Service.Name, timeout, attempts, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (i > 0)
+                {
+                    cluster.Breakers.EndRetry();
+                }
+            }
             if (attempt.Socket is not null)
             {
                 cluster.Report(index, EndpointOutcome.Connected, Environment.TickCount64);

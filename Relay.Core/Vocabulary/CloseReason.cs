@@ -2,7 +2,8 @@ namespace Relay.Core.Vocabulary;
 
 /// <summary>
 /// Why a proxied connection ended. The numeric ranges group the side at fault: 0–9 normal,
-/// 10–19 client side, 20–29 upstream side, 30–39 TLS, 40–49 policy, 50–59 Relay itself.
+/// 10–19 client side, 20–29 upstream side, 30–39 TLS, 40–49 policy, 50–59 Relay itself,
+/// 70–79 upstream admission (circuit breakers, rate limits).
 /// The snake_case name is the metric label and the access-log field, so names are stable API.
 /// </summary>
 public enum CloseReason
@@ -57,6 +58,14 @@ public enum CloseReason
     DrainDeadline = 51,
     InternalError = 52,
     ResourceExhausted = 53,
+
+    // 70–79: upstream admission (circuit breakers, local rate limits): Relay refused before connecting.
+
+    /// <summary>The service's circuit_breakers.max_connections upstream connections are open (L4: refused connection).</summary>
+    UpstreamOverflowConnections = 70,
+
+    /// <summary>HTTP: max_requests are in flight and max_pending_requests wait already, or the wait outlasted the connect timeout (a 503).</summary>
+    UpstreamOverflowRequests = 71,
 }
 
 public static class CloseReasonNames

@@ -27,6 +27,14 @@ internal sealed class StatusApp : IAsyncDisposable
 
     public int Served => Volatile.Read(ref _served);
 
+    /// <summary>While set and not completed, every request waits for it before answering.</summary>
+    public volatile TaskCompletionSource? Hold;
+
+    private int _waiting;
+
+    /// <summary>Requests waiting on <see cref="Hold"/> now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     public static async Task<StatusApp> StartAsync(int status)
     {
         var port = FreePorts.Next();
@@ -35,11 +43,17 @@ internal sealed class StatusApp : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
         var served = new StatusApp(app, port, status);
-        app.Run(context =>
+        app.Run(async context =>
         {
+            if (served.Hold is { } hold)
+            {
+                Interlocked.Increment(ref served._waiting);
+                await hold.Task;
+                Interlocked.Decrement(ref served._waiting);
+            }
             Interlocked.Increment(ref served._served);
             context.Response.StatusCode = served.Status;
-            return context.Response.WriteAsync($"status {served.Status} from {port}");
+            await context.Response.WriteAsync($"status {served.Status} from {port}");
         });
         await app.StartAsync();
         return served;

@@ -20,6 +20,7 @@ internal static partial class ServicesValidator
             Identities(service, tlsConfigured, errors);
             HashOn(service, errors);
             OutlierDetectionValidator.Validate(service.OutlierDetection, errors);
+            CircuitBreakersValidator.Validate(service.CircuitBreakers, errors);
         }
     }
 

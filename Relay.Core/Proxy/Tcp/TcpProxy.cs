@@ -91,7 +91,31 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
         return await channel.AcceptStreamAsync(registry.Draining).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A service's connection counts against its circuit_breakers.max_connections from before the
+    /// connect to the end of the copy; over the limit the client is refused (reset) at once.
+    /// </summary>
     private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)
+    {
+        if (target.Cluster is not { } cluster)
+        {
+            return await ForwardAdmittedAsync(clientEnd, target, connection, tls, bufferSize, record).ConfigureAwait(false);
+        }
+        if (!cluster.Breakers.TryOpenConnection())
+        {
+            return CloseReason.UpstreamOverflowConnections;
+        }
+        try
+        {
+            return await ForwardAdmittedAsync(clientEnd, target, connection, tls, bufferSize, record).ConfigureAwait(false);
+        }
+        finally
+        {
+            cluster.Breakers.CloseConnection();
+        }
+    }
+
+    private async Task<CloseReason> ForwardAdmittedAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)
     {
         if (OutboundSecurity.Applies(target.Service, tls))
         {
