@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,7 +39,14 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        var route = RequestTarget.Resolve(relay, config.Current);
+        var active = config.Current;
+        var route = RequestTarget.Resolve(relay, active);
+        if (route.Target?.InboundPort is { } port && !active.RateLimits.TryRequest(port.Port, out var retryAfter))
+        {
+            // rate_limit: 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests };
+        }
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")

@@ -66,6 +66,12 @@ public enum CloseReason
 
     /// <summary>HTTP: max_requests are in flight and max_pending_requests wait already, or the wait outlasted the connect timeout (a 503).</summary>
     UpstreamOverflowRequests = 71,
+
+    /// <summary>HTTP: the inbound port's rate_limit has no token for this request (a 429 with Retry-After).</summary>
+    RateLimited = 72,
+
+    /// <summary>The inbound port's connection_rate_limit has no token for this connection (reset at accept).</summary>
+    ConnectionRateLimited = 73,
 }
 
 public static class CloseReasonNames
