@@ -22,6 +22,12 @@ public enum DetectionEnd
 /// <summary>The detect stage's result: what was seen and why detection stopped.</summary>
 public readonly record struct Detection(DetectedProtocol Protocol, DetectionEnd End)
 {
+    /// <summary>
+    /// Bytes the stage read off the socket (a first message that came in several segments) and
+    /// that the chosen path must see first (<see cref="ClientStream"/>); empty when it only peeked.
+    /// </summary>
+    public ReadOnlyMemory<byte> Replay { get; init; }
+
     public static Detection TimedOut { get; } = new(DetectedProtocol.Unknown, DetectionEnd.TimedOut);
 
     public static Detection Closed { get; } = new(DetectedProtocol.Unknown, DetectionEnd.Closed);

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 namespace Relay.Core.Detect;
 
 /// <summary>
-/// The detect stage on a socket: reads the first bytes with MSG_PEEK (nothing is consumed, so
-/// whatever path is chosen sees the stream from byte 0) until the detector can classify them,
-/// the byte budget is spent, the peer closes, or the detect timeout passes.
+/// The detect stage on a socket: looks at the first bytes (with MSG_PEEK, or read and replayed
+/// when they come in pieces, so whatever path is chosen sees the stream from byte 0) until the
+/// detector can classify them, the byte budget is spent, the peer closes, or the detect timeout passes.
 /// </summary>
 internal static class ProtocolPeeker
 {
@@ -20,95 +20,76 @@ internal static class ProtocolPeeker
     /// </summary>
     public static readonly TimeSpan DetectTimeout = TimeSpan.FromSeconds(1);
 
-    // A ClientHello spread over several segments (large key shares) or a request line in several
-    // writes needs another peek once more bytes arrive, and MSG_PEEK cannot wait for "more": the
-    // socket stays readable while any byte is queued. So the wait is a back-off, 2 ms first (the
-    // next segment of a real hello is one RTT behind) doubling to 64 ms, and each wake-up first
-    // asks the kernel, without a read, whether anything changed: SO_RCVLOWAT = bytes seen + 1
-    // makes poll(2) report readable only on new bytes, FIN or RST. A fixed 2 ms re-peek cost
-    // 3,000 truncated hellos 1-1.3 cores for their whole second (issue 17 §4); FIN after a
-    // truncated hello ends detection at the next wake-up instead of at the timeout.
-    private static readonly TimeSpan FirstRepeek = TimeSpan.FromMilliseconds(2);
-    private static readonly TimeSpan MaxRepeek = TimeSpan.FromMilliseconds(64);
-
+    /// <remarks>
+    /// The common case, a first message whole in its first segment, is one MSG_PEEK: nothing is
+    /// consumed, nothing replayed. A first message in several segments (a ClientHello with large
+    /// key shares, a request line in several writes) needs more bytes, and MSG_PEEK cannot wait
+    /// for "more than I have": the socket stays readable while any byte is queued. So the stage
+    /// then takes the bytes off the socket and waits with ordinary reads, which sleep in epoll
+    /// until new bytes, FIN or RST arrive, and the chosen path replays them
+    /// (<see cref="Detection.Replay"/>, Linkerd's detect does the same: it reads into a buffer
+    /// and hands the buffer on). Polling instead (a re-peek every 2 ms, later a 2-64 ms back-off
+    /// with SO_RCVLOWAT) cost 3,000 truncated hellos 2.6-2.7× the CPU of 3,000 silent
+    /// connections (issue 17 §4, docs/security.md).
+    /// </remarks>
     public static async Task<Detection> PeekAsync(Socket socket, TimeSpan timeout)
     {
         var budget = ProtocolDetector.ByteBudget;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(budget);
         using var deadline = new CancellationTokenSource(timeout);
-        var wait = FirstRepeek;
-        var seen = 0;
+        var held = 0;
         try
         {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(0, budget), SocketFlags.Peek, deadline.Token).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return Detection.Closed;
+            }
+            if (Decided(buffer.AsSpan(0, n), budget) is { } first)
+            {
+                return first;
+            }
+            // Queued already, so this read completes at once.
+            held = await socket.ReceiveAsync(buffer.AsMemory(0, n), SocketFlags.None, deadline.Token).ConfigureAwait(false);
             while (true)
             {
-                var n = await socket.ReceiveAsync(buffer.AsMemory(0, budget), SocketFlags.Peek, deadline.Token).ConfigureAwait(false);
-                if (n == 0)
+                var more = await socket.ReceiveAsync(buffer.AsMemory(held, budget - held), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                if (more == 0)
                 {
-                    return Detection.Closed;
+                    // FIN after a truncated first message: decided now, not at the timeout.
+                    return Replaying(new Detection(ProtocolDetector.AtBudget(buffer.AsSpan(0, held)), DetectionEnd.BudgetSpent), buffer, held);
                 }
-                if (n == seen)
+                held += more;
+                if (Decided(buffer.AsSpan(0, held), budget) is { } detection)
                 {
-                    // Readable with nothing new: the peer sent FIN (or RST) after a truncated first message.
-                    return new Detection(ProtocolDetector.AtBudget(buffer.AsSpan(0, n)), DetectionEnd.BudgetSpent);
+                    return Replaying(detection, buffer, held);
                 }
-                seen = n;
-                var detected = ProtocolDetector.Detect(buffer.AsSpan(0, n));
-                if (detected != DetectedProtocol.NeedMore)
-                {
-                    return new Detection(detected, DetectionEnd.Recognised);
-                }
-                if (n >= budget)
-                {
-                    return new Detection(ProtocolDetector.AtBudget(buffer.AsSpan(0, n)), DetectionEnd.BudgetSpent);
-                }
-                wait = await WaitForMoreAsync(socket, n, wait, deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            return Detection.TimedOut;
+            return Replaying(Detection.TimedOut, buffer, held);
         }
         catch (SocketException)
         {
-            return Detection.Closed;
+            return Replaying(Detection.Closed, buffer, held);
         }
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            RestoreLowWater(socket, seen);
         }
     }
 
-    /// <summary>Sleeps with back-off until poll(2) says more than <paramref name="seen"/> bytes, FIN or RST are there; returns the next back-off.</summary>
-    private static async Task<TimeSpan> WaitForMoreAsync(Socket socket, int seen, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>The detection for these bytes, or null when more are needed.</summary>
+    private static Detection? Decided(ReadOnlySpan<byte> seen, int budget)
     {
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveLowWater, seen + 1);
-        while (true)
-        {
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxRepeek.Ticks));
-            if (socket.Poll(0, SelectMode.SelectRead))
-            {
-                return wait;
-            }
-        }
+        var detected = ProtocolDetector.Detect(seen);
+        return detected != DetectedProtocol.NeedMore ? new Detection(detected, DetectionEnd.Recognised)
+            : seen.Length >= budget ? new Detection(ProtocolDetector.AtBudget(seen), DetectionEnd.BudgetSpent)
+            : null;
     }
 
-    /// <summary>The data path's reads and epoll wake-ups must see every byte again: back to the default of 1.</summary>
-    private static void RestoreLowWater(Socket socket, int seen)
-    {
-        if (seen == 0)
-        {
-            return;
-        }
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveLowWater, 1);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // The connection is gone; nothing reads from it again.
-        }
-    }
+    /// <summary>Copies the consumed bytes out of the pooled buffer: only fragmented first messages pay this.</summary>
+    private static Detection Replaying(Detection detection, byte[] buffer, int held) =>
+        held == 0 ? detection : detection with { Replay = buffer.AsSpan(0, held).ToArray() };
 }

@@ -23,14 +23,14 @@ internal static class InboundSecurity
         if (tls is null)
         {
             // No tls section: nothing to terminate, every inbound port is plaintext.
-            return SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
+            return SecuredStream.Plain(ClientStream.Open(client, detection));
         }
         if (detection.Protocol == DetectedProtocol.MeshTls)
         {
-            return await TerminateAsync(client, port, tls, record, handshakeTimeout).ConfigureAwait(false);
+            return await TerminateAsync(client, ClientStream.Open(client, detection), port, tls, record, handshakeTimeout).ConfigureAwait(false);
         }
         return port.Mtls == MtlsMode.Permissive
-            ? SecuredStream.Plain(new NetworkStream(client, ownsSocket: false))
+            ? SecuredStream.Plain(ClientStream.Open(client, detection))
             : SecuredStream.Refused(CloseReason.StrictModePlaintextRefused);
     }
 
@@ -41,9 +41,10 @@ internal static class InboundSecurity
         : result.PeerReason == Relay.Tls.MeshTls.PeerRejectReason.IdentityNotAllowed ? "deny"
         : "-";
 
-    private static async Task<SecuredStream> TerminateAsync(Socket client, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record, TimeSpan handshakeTimeout)
+    private static async Task<SecuredStream> TerminateAsync(
+        Socket client, Stream clientStream, InboundPortSnapshot port, MeshTlsRuntime tls, ConnectionRecord record, TimeSpan handshakeTimeout)
     {
-        var stream = new SslStream(new NetworkStream(client, ownsSocket: false), leaveInnerStreamOpen: false);
+        var stream = new SslStream(clientStream, leaveInnerStreamOpen: false);
         using var deadline = new CancellationTokenSource(handshakeTimeout);
         var credentials = tls.Store.Current;
         var result = await tls.Handshaker.AuthenticateAsServerAsync(stream, credentials, port.Allow, deadline.Token).ConfigureAwait(false);

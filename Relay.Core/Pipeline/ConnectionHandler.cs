@@ -94,7 +94,7 @@ internal sealed partial class ConnectionHandler(
         record.Detected = detection.Label;
         var clientSide = target.InboundPort is { } port
             ? await InboundSecurity.SecureAsync(client, port, active.Tls, detection, record, active.Snapshot.Limits.InboundHandshakeTimeout).ConfigureAwait(false)
-            : SecuredStream.Plain(new NetworkStream(client, ownsSocket: false));
+            : SecuredStream.Plain(ClientStream.Open(client, detection));
         if (clientSide.Stream is null)
         {
             return clientSide.Failure;

@@ -80,6 +80,48 @@ public sealed class AutoPortLoopbackTests
         Assert.Equal(1, upstream.Requests);
     }
 
+    [Fact]
+    public async Task FirstBytesInPieces_OnAutoService_ReachTheUpstreamWholeAndInOrder()
+    {
+        // A truncated TLS record header, then silence past the detect timeout: carried as TCP,
+        // and the five bytes detection read while waiting must still reach the upstream first.
+        using var echo = new LoopbackEchoServer();
+        await using var relay = await StartAsync(echo.EndPoint.Port, "auto", out var listen);
+        using var client = await ConnectAsync(listen);
+        byte[] head = [0x16, 0x03, 0x01, 0x02, 0x00];
+        await SocketIo.SendAllAsync(client, head);
+        await Task.Delay(1_300);
+        var tail = Encoding.ASCII.GetBytes("and the rest");
+        await SocketIo.SendAllAsync(client, tail);
+        client.Shutdown(SocketShutdown.Send);
+
+        var echoed = await SocketIo.ReadToEndAsync(client, Wait);
+
+        Assert.Equal([.. head, .. tail], echoed);
+        var line = await relay.Log.WaitForAccessLineAsync(_ => true, Wait);
+        Assert.Contains("protocol=tcp detect=timeout", line);
+        Assert.Contains($"up={head.Length + tail.Length} down={head.Length + tail.Length}", line);
+    }
+
+    [Fact]
+    public async Task RequestLineInPieces_OnAutoService_IsServedOverHttp()
+    {
+        await using var upstream = await Relay.Tests.Http.UpstreamApp.StartAsync();
+        await using var relay = await StartAsync(upstream.Port, "auto", out var listen);
+        using var client = await ConnectAsync(listen);
+        foreach (var piece in new[] { "GE", "T /hel", "lo HTTP/1.1\r\nHo", "st: x\r\nConnection: close\r\n\r\n" })
+        {
+            await SocketIo.SendAllAsync(client, Encoding.ASCII.GetBytes(piece));
+            await Task.Delay(30);
+        }
+
+        var reply = Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(client, Wait));
+
+        Assert.StartsWith("HTTP/1.1 200 ", reply);
+        Assert.Equal(1, upstream.Requests);
+        Assert.Contains("detect=http1", await relay.Log.WaitForAccessLineAsync(_ => true, Wait));
+    }
+
     private static Task<LoopbackRelay> StartAsync(int upstreamPort, string protocol, out int listen)
     {
         listen = FreePorts.Next();

@@ -13,7 +13,7 @@ public sealed class ProtocolPeekerLoopbackTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(300);
 
     [Fact]
-    public async Task RequestLineWrittenInPieces_IsHttp1_AndNothingIsConsumed()
+    public async Task RequestLineWrittenInPieces_IsHttp1_AndThePathStillReadsFromByteZero()
     {
         using var pair = await LoopbackPair.CreateAsync();
         var line = Encoding.ASCII.GetBytes("GET /orders HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -24,8 +24,25 @@ public sealed class ProtocolPeekerLoopbackTests
             await Task.Delay(5);
         }
         var detection = await peek;
+        Assert.Equal((DetectedProtocol.Http1, DetectionEnd.Recognised), (detection.Protocol, detection.End));
+        // In pieces, so the stage read them: the client stream replays them, then reads the socket.
+        Assert.False(detection.Replay.IsEmpty);
+        await using var stream = ClientStream.Open(pair.Right, detection);
+        var read = new byte[line.Length];
+        await stream.ReadExactlyAsync(read).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(line, read);
+    }
+
+    [Fact]
+    public async Task RequestLineInOneSegment_IsPeekedOnly_NothingToReplay()
+    {
+        using var pair = await LoopbackPair.CreateAsync();
+        var line = Encoding.ASCII.GetBytes("GET /orders HTTP/1.1\r\nHost: x\r\n\r\n");
+        await pair.Left.SendAsync(line, SocketFlags.None);
+        await Task.Delay(20);
+        var detection = await ProtocolPeeker.PeekAsync(pair.Right, TimeSpan.FromSeconds(10));
         Assert.Equal(new Detection(DetectedProtocol.Http1, DetectionEnd.Recognised), detection);
-        // MSG_PEEK: the path chosen afterwards still reads from byte 0.
+        // MSG_PEEK: the socket itself still holds every byte.
         var read = new byte[line.Length];
         var n = 0;
         while (n < read.Length)

@@ -7,7 +7,7 @@ namespace Relay.Tests.Detect;
 
 /// <summary>
 /// A truncated first message (issue 17 §4): a FIN after it ends detection at once instead of at
-/// the timeout, and the low-water mark used to wait for more is put back for the data path.
+/// the timeout, and the bytes read while waiting for more are replayed to the data path.
 /// </summary>
 [Trait("Tier", "Loopback")]
 public sealed class TruncatedFirstBytesTests
@@ -29,7 +29,7 @@ public sealed class TruncatedFirstBytesTests
 
         Assert.NotEqual(DetectionEnd.TimedOut, detection.End);
         Assert.NotEqual(DetectedProtocol.MeshTls, detection.Protocol);
-        // The back-off is at most 64 ms between looks; 2 s is for a loaded machine, not the 10 s timeout.
+        // The FIN wakes the pending read at once; 2 s is for a loaded machine, not the 10 s timeout.
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(2), $"took {Stopwatch.GetElapsedTime(started)}");
     }
 
@@ -45,28 +45,39 @@ public sealed class TruncatedFirstBytesTests
     }
 
     [Fact]
-    public async Task AfterWaitingForMore_TheDataPathSeesEveryByte()
+    public async Task AfterWaitingForMore_TheDataPathSeesEveryByte_ThenReadsOnFromTheSocket()
     {
         using var pair = await LoopbackPair.CreateAsync();
         await pair.Left.SendAsync("GET /a"u8.ToArray(), SocketFlags.None);
         var detect = ProtocolPeeker.PeekAsync(pair.Right, TimeSpan.FromSeconds(10));
         await Task.Delay(30);
         await pair.Left.SendAsync(" HTTP/1.1\r\n\r\n"u8.ToArray(), SocketFlags.None);
-        Assert.Equal(DetectedProtocol.Http1, (await detect).Protocol);
+        var detection = await detect;
+        Assert.Equal(DetectedProtocol.Http1, detection.Protocol);
 
-        // Everything so far, then one more byte: with the low-water mark left at "seen + 1" an
-        // async read of a single byte would never wake.
+        // Everything so far (replayed), then one more byte that arrives later (from the socket).
+        await using var stream = ClientStream.Open(pair.Right, detection);
         var all = new byte[19];
-        for (var n = 0; n < all.Length;)
-        {
-            n += await pair.Right.ReceiveAsync(all.AsMemory(n), SocketFlags.None);
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await stream.ReadExactlyAsync(all).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("GET /a HTTP/1.1\r\n\r\n"u8.ToArray(), all);
         var one = new byte[1];
-        var read = pair.Right.ReceiveAsync(one, SocketFlags.None, timeout.Token);
+        var read = stream.ReadAsync(one).AsTask();
         await Task.Delay(20);
         await pair.Left.SendAsync("x"u8.ToArray(), SocketFlags.None);
-        Assert.Equal(1, await read);
+        Assert.Equal(1, await read.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal((byte)'x', one[0]);
+    }
+
+    [Fact]
+    public async Task TruncatedHelloThenSilence_TimesOut_WithItsBytesKeptForTheTcpPath()
+    {
+        using var pair = await LoopbackPair.CreateAsync();
+        await pair.Left.SendAsync(TruncatedHello, SocketFlags.None);
+
+        var detection = await ProtocolPeeker.PeekAsync(pair.Right, TimeSpan.FromMilliseconds(300));
+
+        // An auto port carries it as TCP: the upstream must still get the five bytes.
+        Assert.Equal(DetectionEnd.TimedOut, detection.End);
+        Assert.Equal(TruncatedHello, detection.Replay.ToArray());
     }
 }
