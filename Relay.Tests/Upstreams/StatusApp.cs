@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
-using Relay.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Relay.Tests.Upstreams;
 
@@ -14,14 +16,14 @@ internal sealed class StatusApp : IAsyncDisposable
     private readonly WebApplication _app;
     private int _served;
 
-    private StatusApp(WebApplication app, int port, int status)
+    private StatusApp(WebApplication app, int status)
     {
         _app = app;
-        Port = port;
         Status = status;
     }
 
-    public int Port { get; }
+    /// <summary>The port the kernel gave (bound as port 0, so no other test can be handed it in between).</summary>
+    public int Port { get; private set; }
 
     public volatile int Status;
 
@@ -37,12 +39,11 @@ internal sealed class StatusApp : IAsyncDisposable
 
     public static async Task<StatusApp> StartAsync(int status)
     {
-        var port = FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
-        var served = new StatusApp(app, port, status);
+        var served = new StatusApp(app, status);
         app.Run(async context =>
         {
             if (served.Hold is { } hold)
@@ -53,9 +54,11 @@ internal sealed class StatusApp : IAsyncDisposable
             }
             Interlocked.Increment(ref served._served);
             context.Response.StatusCode = served.Status;
-            await context.Response.WriteAsync($"status {served.Status} from {port}");
+            await context.Response.WriteAsync($"status {served.Status} from {served.Port}");
         });
         await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        served.Port = new Uri(address).Port;
         return served;
     }
 
