@@ -26,6 +26,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ILogger _tlsLogger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TlsMetrics _tlsMetrics;
+    private readonly MemoryReclaimer _reclaimer;
     private AdminListener? _admin;
 
     private RelayRuntime(ActiveConfig initial, RelayMetrics metrics, TlsMetrics tlsMetrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination)
@@ -45,6 +46,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
+        _reclaimer = new MemoryReclaimer(() => Registry.Count, _logger);
     }
 
     /// <summary>
@@ -259,6 +261,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         }
         await Registry.DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
+        await _reclaimer.DisposeAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
         Tls?.Dispose();
         _tlsMetrics.Dispose();
