@@ -15,7 +15,7 @@ internal static class ConfigCompiler
         var limits = CompileLimits(file.Limits);
         var tls = TlsCompiler.Compile(file.Tls, source.Path);
         var inbound = file.Inbound.Select(p => InboundCompiler.Compile(p, tls is not null, limits)).ToImmutableArray();
-        var services = file.Services.Select(s => ServiceCompiler.Compile(s, limits)).ToImmutableArray();
+        var services = file.Services.Select(s => ServiceCompiler.Compile(s, file.Services, limits)).ToImmutableArray();
         return new ConfigSnapshot
         {
             Revision = source.Revision,
@@ -29,6 +29,7 @@ internal static class ConfigCompiler
             Inbound = inbound,
             InboundByPort = inbound.ToFrozenDictionary(p => p.Port),
             Services = services,
+            ServicesByName = services.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal),
             Routes = RouteTable.Build(services),
             Listeners = [.. file.Listeners.Select(l => ListenerCompiler.Compile(l, services))],
         };

@@ -22,6 +22,9 @@ public sealed class ConfigSnapshot
     public required ImmutableArray<ServiceSnapshot> Services { get; init; }
     public required RouteTable Routes { get; init; }
 
+    /// <summary>Services by name, for route backends that name another service.</summary>
+    public FrozenDictionary<string, ServiceSnapshot> ServicesByName { get; init; } = FrozenDictionary<string, ServiceSnapshot>.Empty;
+
     /// <summary>mesh.yaml <c>listeners</c>: explicit listeners with their fixed destinations.</summary>
     public ImmutableArray<ExplicitListenerSnapshot> Listeners { get; init; } = [];
 }

@@ -5,11 +5,11 @@ namespace Relay.Core.Config;
 /// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits, the balancer to the protocol's default.</summary>
 internal static class ServiceCompiler
 {
-    public static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits)
+    public static ServiceSnapshot Compile(ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits)
     {
         var protocol = service.Protocol?.Value ?? ConfigDefaults.Protocol;
         var balancing = service.LoadBalancing?.Value ?? ConfigDefaults.LoadBalancingFor(protocol);
-        return Compile(service, limits, protocol, balancing) with
+        return Compile(service, services, limits, protocol, balancing) with
         {
             // A ring without a hash_on hashes the client address, the one key every connection has.
             HashOn = balancing == LoadBalancing.RingHash ? service.HashOn?.Value ?? Config.HashOn.ClientAddress : null,
@@ -18,7 +18,8 @@ internal static class ServiceCompiler
         };
     }
 
-    private static ServiceSnapshot Compile(ServiceConfig service, LimitsSnapshot limits, AppProtocol protocol, LoadBalancing balancing) => new(
+    private static ServiceSnapshot Compile(
+        ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits, AppProtocol protocol, LoadBalancing balancing) => new(
         service.Name.Value,
         ConfigCompiler.Required(service.Port).Value,
         ConfigCompiler.Values(service.Addresses, []),
@@ -31,6 +32,7 @@ internal static class ServiceCompiler
         protocol)
     {
         EndpointDetails = [.. (service.Endpoints?.Items ?? []).Select(e => Details(e.Value))],
+        Routes = RouteCompiler.Compile(service, services),
     };
 
     private static EndpointSnapshot Details(EndpointConfig endpoint) => new(

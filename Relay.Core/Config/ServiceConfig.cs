@@ -15,7 +15,8 @@ internal sealed record ServiceConfig(
     Located<bool>? MeshTls,
     Located<LoadBalancing>? LoadBalancing,
     ServiceTimeoutsConfig? Timeouts,
-    Located<AppProtocol>? Protocol = null)
+    Located<AppProtocol>? Protocol = null,
+    IReadOnlyList<RouteConfig>? Routes = null)
 {
     public Located<HashOn>? HashOn { get; init; }
 

@@ -29,6 +29,9 @@ public sealed record ServiceSnapshot(
 
     /// <summary>Admission limits (<c>circuit_breakers</c>): overflow fails fast instead of queueing.</summary>
     public CircuitBreakersSnapshot CircuitBreakers { get; init; } = CircuitBreakersSnapshot.Default;
+
+    /// <summary>mesh.yaml <c>routes</c>, in file order; empty: every request goes to all endpoints, as without routes.</summary>
+    public ImmutableArray<RouteSnapshot> Routes { get; init; } = [];
 }
 
 /// <summary>mesh.yaml <c>load_balancing</c> (Upstreams/Balancing holds one class per member).</summary>

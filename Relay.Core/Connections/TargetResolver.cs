@@ -1,3 +1,4 @@
+using System.Net;
 using Relay.Core.Config;
 using Relay.Core.Net;
 using Relay.Core.Routing;
@@ -19,6 +20,28 @@ internal static class TargetResolver
                 config.Limits.ConnectTimeout, config.Limits.IdleTimeout), CloseReason.Completed),
             _ => (null, route.Refusal),
         };
+    }
+
+    /// <summary>
+    /// The L4 split: a TCP connection to a service with routes goes to a backend of its first
+    /// route that matches everything (a tcp service's routes have no matches), drawn per connection
+    /// by weight, or hashed on the client's address when the route says so.
+    /// </summary>
+    public static UpstreamTarget SplitConnection(UpstreamTarget target, ActiveConfig active, IPAddress? client)
+    {
+        if (target.Service is not { Routes.IsEmpty: false } service || service.Routes.FirstOrDefault(r => r.Matches.IsEmpty) is not { } route)
+        {
+            return target;
+        }
+        var backend = BackendPicker.Pick(route, BackendPicker.KeyOf(route.Hash, _ => null, client));
+        return ForBackend(backend, service, active);
+    }
+
+    /// <summary>The target a route backend names: a subset of the routed service, or (a subset of) another service.</summary>
+    public static UpstreamTarget ForBackend(RouteBackend backend, ServiceSnapshot routed, ActiveConfig active)
+    {
+        var service = backend.Service == routed.Name ? routed : active.Snapshot.ServicesByName[backend.Service];
+        return UpstreamTarget.ForCluster(service, active.Clusters[service]) with { Subset = backend.Endpoints };
     }
 
     public static (UpstreamTarget? Target, CloseReason Refusal) Inbound(OriginalDestination destination, ActiveConfig active)

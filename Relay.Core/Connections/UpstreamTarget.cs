@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Relay.Core.Config;
 using Relay.Core.Net;
 using System.Net;
@@ -28,6 +29,15 @@ internal sealed record UpstreamTarget(
     /// </summary>
     public ServiceSnapshot? Service { get; private init; }
 
+    /// <summary>The endpoints a route backend selected (indexes into the cluster's); default: all of them.</summary>
+    public ImmutableArray<int> Subset { get; init; }
+
+    /// <summary>The order to try this target's endpoints in: the service's balancer over <see cref="Subset"/>, without a hash key.</summary>
+    public int[] PickOrder() => PickOrder(hashKey: null);
+
+    /// <summary>The order over <see cref="Subset"/> with <paramref name="hashKey"/> for a ring-hash service (L7: its hash_on header, or the client address).</summary>
+    public int[] PickOrder(ulong? hashKey) => Cluster!.PickOrder(PickContext.Now(hashKey), Subset.IsDefaultOrEmpty ? default : Subset.AsSpan());
+
     public static UpstreamTarget ForCluster(ServiceSnapshot service, ClusterState cluster) =>
         new(service.Name, cluster, null, service.ConnectTimeout, service.IdleTimeout) { Service = service };
 
@@ -39,11 +49,11 @@ internal sealed record UpstreamTarget(
 
     /// <summary>The cluster's pick order for one connection from <paramref name="client"/> (the ring-hash key when the service hashes).</summary>
     public int[] PickOrder(EndPoint? client) =>
-        Cluster!.PickOrder(PickContext.Now(Cluster.Service.HashOn is not null && client is IPEndPoint ip ? RingHashBalancer.Hash(ip.Address) : null));
+        PickOrder(Cluster!.Service.HashOn is not null && client is IPEndPoint ip ? RingHashBalancer.Hash(ip.Address) : null);
 
     /// <param name="order">The cluster's pick order when the caller already drew it (to look in the mesh pool first); null draws one.</param>
     public Task<UpstreamConnectResult> ConnectAsync(int[]? order, IConnectAttemptSink attempts, CancellationToken cancellationToken) =>
         Cluster is not null
-            ? UpstreamConnector.ConnectAsync(Cluster, order ?? Cluster.PickOrder(Environment.TickCount64), ConnectTimeout, attempts, cancellationToken)
+            ? UpstreamConnector.ConnectAsync(Cluster, order ?? PickOrder(), ConnectTimeout, attempts, cancellationToken)
             : UpstreamConnector.ConnectAsync(Endpoint!.Value, ServiceName ?? "passthrough", ConnectTimeout, attempts, cancellationToken);
 }

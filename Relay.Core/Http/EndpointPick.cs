@@ -15,16 +15,8 @@ namespace Relay.Core.Http;
 /// </summary>
 internal static class EndpointPick
 {
-    public static int[] Order(HttpContext context, ClusterState? cluster)
-    {
-        if (cluster is null)
-        {
-            return [0];
-        }
-        return cluster.PickOrder(PickContext.Now(HashKey(context, cluster)));
-    }
-
-    private static ulong? HashKey(HttpContext context, ClusterState cluster)
+    /// <summary>The ring-hash key of a request: its hash_on header's value, else its client address; null when the service does not hash.</summary>
+    public static ulong? HashKey(HttpContext context, ClusterState cluster)
     {
         if (cluster.Service.HashOn is not { } hashOn)
         {

@@ -36,7 +36,7 @@ internal static class HttpErrors
             or CloseReason.ResourceExhausted or CloseReason.UpstreamOverflowConnections
             or CloseReason.UpstreamOverflowRequests => StatusCodes.Status503ServiceUnavailable,
         CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
-        CloseReason.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
+        CloseReason.UpstreamTimeout or CloseReason.RouteTimeout => StatusCodes.Status504GatewayTimeout,
         CloseReason.RateLimited => StatusCodes.Status429TooManyRequests,
         CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,

@@ -23,6 +23,8 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
 {
     public const string RequestIdHeader = "x-request-id";
 
+    private readonly RetryBudgets _budgets = new();
+
     public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
     public void DisposeContext(HttpContext context, Exception? exception)
@@ -40,7 +42,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
         var active = config.Current;
-        var route = RequestTarget.Resolve(relay, active);
+        var route = RequestTarget.Resolve(relay, active, context);
         if (route.Target?.InboundPort is { } port && !active.RateLimits.TryRequest(port.Port, out var retryAfter))
         {
             // rate_limit: 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
@@ -50,8 +52,8 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
-            : route.Spec is { } spec
-            ? await ForwardAsync(context, relay, spec, route.Target!, http11Behind, requestBody).ConfigureAwait(false)
+            : route.Spec is not null
+            ? await ForwardAsync(context, relay, route, http11Behind, requestBody).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
@@ -68,45 +70,55 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// <summary>
     /// Sends the request to the endpoint the balancer picks. When no connection to it could be
     /// made (connect or mesh handshake failed: nothing of the request was sent), the next endpoint
-    /// in the pick order gets it, as an L4 connection fails over; anything later is answered.
+    /// in the pick order gets it, as an L4 connection fails over. On a route with retries a failed
+    /// attempt may go again, to the next endpoint in the order (never the one that just failed
+    /// when another exists), after a back-off (<see cref="RouteAttempts"/>); anything else is answered.
     /// </summary>
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
-        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody)
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody)
     {
-        if (spec.Cluster is not { } cluster)
+        if (route.Spec!.Cluster is not { } cluster)
         {
-            return await ForwardAdmittedAsync(context, relay, spec, target, http11Behind, requestBody).ConfigureAwait(false);
+            return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody).ConfigureAwait(false);
         }
         // circuit_breakers: max_requests in flight, then max_pending_requests waiting at most the
         // connect timeout (Envoy's pending requests wait for a connection as long); past that, 503.
-        using var slot = await cluster.Breakers.EnterRequestAsync(spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false);
+        using var slot = await cluster.Breakers.EnterRequestAsync(route.Spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false);
         if (!slot.IsAcquired)
         {
             HttpErrors.Refuse(context, CloseReason.UpstreamOverflowRequests);
             return (CloseReason.UpstreamOverflowRequests, "-");
         }
-        return await ForwardAdmittedAsync(context, relay, spec, target, http11Behind, requestBody).ConfigureAwait(false);
+        return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody).ConfigureAwait(false);
     }
 
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAdmittedAsync(
-        HttpContext context, RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, CountingStream requestBody)
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody)
     {
+        var (spec, target) = (route.Spec!, route.Target!);
+        if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
+        {
+            return (CloseReason.FaultInjected, "-");
+        }
         var invoker = invokers.Enter(spec);
+        using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName);
         try
         {
-            var order = EndpointPick.Order(context, spec.Cluster);
-            var requestConfig = RequestConfig(relay, spec, target, http11Behind);
+            var order = target.Cluster is not null ? target.PickOrder(EndpointPick.HashKey(context, target.Cluster)) : [0];
+            var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
-            // A failover attempt holds one of circuit_breakers.max_retries until it ends.
+            var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);
+            // A failover or retry after an error holds one of circuit_breakers.max_retries until it ends.
             var retrying = false;
             for (var attempt = 0; ; attempt++)
             {
-                var index = order[attempt];
-                var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, transformer);
+                var index = order[attempt % order.Length];
+                var token = attempts?.StartAttempt() ?? CancellationToken.None;
+                var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, attemptTransformer);
                 ForwarderError error;
                 using (lease)
                 {
-                    error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed).ConfigureAwait(false);
+                    error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed, token).ConfigureAwait(false);
                 }
                 EndpointPick.Report(spec.Cluster, index, context, error);
                 if (retrying)
@@ -115,19 +127,26 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                     retrying = false;
                 }
                 var endpoint = invoker.Endpoints[index].ToString();
-                if (error == ForwarderError.None)
+                if (error == ForwarderError.None && attempts is not { RetryWanted: true })
                 {
                     return (null, endpoint);
                 }
-                var reason = HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
-                if (attempt + 1 < order.Length && NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context)
-                    && (spec.Cluster is null || (retrying = spec.Cluster.Breakers.TryRetry())))
+                var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody);
+                if (next != NextAttempt.None && error != ForwarderError.None && spec.Cluster is { } breakers && !(retrying = breakers.Breakers.TryRetry()))
                 {
-                    // YARP set its own status and error feature; clear both for the next attempt.
-                    context.Response.StatusCode = StatusCodes.Status200OK;
-                    context.Features.Set<IForwarderErrorFeature>(null);
+                    // max_retries in progress: this request fails with the error it has.
+                    next = NextAttempt.None;
+                }
+                if (next != NextAttempt.None)
+                {
+                    ClearAttempt(context);
+                    if (next == NextAttempt.Retry)
+                    {
+                        await attempts!.BackoffAsync().ConfigureAwait(false);
+                    }
                     continue;
                 }
+                var reason = attempts?.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
                 HttpErrors.Refuse(context, reason);
                 return (reason, endpoint);
             }
@@ -136,6 +155,41 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             invoker.Exit();
         }
+    }
+
+    private enum NextAttempt
+    {
+        None,
+
+        /// <summary>Nothing was sent and another endpoint is left: at once, free (as an L4 connection fails over).</summary>
+        Failover,
+
+        /// <summary>The route's policy and budget allow another attempt: after a back-off.</summary>
+        Retry,
+    }
+
+    /// <summary>Whether a failed attempt (no response) goes again, and how.</summary>
+    private static NextAttempt Next(HttpContext context, ForwarderError error, RouteAttempts? attempts, int attempt, int endpoints, CountingStream requestBody)
+    {
+        var connectFailure = NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context);
+        if (connectFailure && attempt + 1 < endpoints)
+        {
+            return NextAttempt.Failover;
+        }
+        if (attempts is not { CanRetry: true } || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return NextAttempt.None;
+        }
+        var reason = attempts.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception);
+        return reason != CloseReason.RouteTimeout && attempts.RetriesFailure(reason, connectFailure) ? NextAttempt.Retry : NextAttempt.None;
+    }
+
+    /// <summary>YARP set its own status and error feature (and maybe the held-back response's status); clear them for the next attempt.</summary>
+    private static void ClearAttempt(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.Headers.Clear();
+        context.Features.Set<IForwarderErrorFeature>(null);
     }
 
     private static bool NothingSent(HttpContext context, CountingStream requestBody) => requestBody.BytesRead == 0 && !context.Response.HasStarted;
@@ -147,9 +201,9 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// client's own version (Exact: never a silent downgrade), where an inbound port's
     /// <c>protocol: http</c> or <c>http2</c>/<c>grpc</c> fixes it, and a request from a peer Relay
     /// travels in the version its original client spoke. The activity timeout (no bytes either
-    /// way) is the target's idle timeout, as for an L4 connection.
+    /// way) is the route's <c>timeouts.idle</c>, else the target's idle timeout, as for an L4 connection.
     /// </summary>
-    private static ForwarderRequestConfig RequestConfig(RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind)
+    private static ForwarderRequestConfig RequestConfig(RelayConnectionFeature relay, InvokerSpec spec, UpstreamTarget target, bool http11Behind, TimeSpan? routeIdle)
     {
         var http2 = spec.Kind == InvokerKind.Mesh || target.InboundPort?.Protocol switch
         {
@@ -161,7 +215,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             Version = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            ActivityTimeout = target.IdleTimeout,
+            ActivityTimeout = routeIdle ?? target.IdleTimeout,
         };
     }
 

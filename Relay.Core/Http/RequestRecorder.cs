@@ -11,6 +11,9 @@ namespace Relay.Core.Http;
 /// </summary>
 internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metrics)
 {
+    /// <summary>Attempts, retries and retry-budget refusals of routed requests.</summary>
+    public RouteMetrics Routes { get; } = new(metrics.Meter);
+
     public void Completed(RequestRecord request)
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);

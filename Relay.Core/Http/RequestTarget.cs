@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Relay.Core.Config;
 using Relay.Core.Connections;
 using Relay.Core.Mtls;
+using Relay.Core.Routing;
 using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Http;
@@ -15,10 +17,13 @@ namespace Relay.Core.Http;
 /// </summary>
 internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget? Target, CloseReason Refusal, int Status)
 {
-    public static RequestTarget Resolve(RelayConnectionFeature relay, ActiveConfig active) =>
-        relay.Direction == Direction.Inbound ? Inbound(relay, active) : Outbound(relay, active);
+    /// <summary>The route that took the request, when the service has routes.</summary>
+    public RouteSnapshot? Route { get; init; }
 
-    private static RequestTarget Outbound(RelayConnectionFeature relay, ActiveConfig active)
+    public static RequestTarget Resolve(RelayConnectionFeature relay, ActiveConfig active, HttpContext context) =>
+        relay.Direction == Direction.Inbound ? Inbound(relay, active) : Outbound(relay, active, context);
+
+    private static RequestTarget Outbound(RelayConnectionFeature relay, ActiveConfig active, HttpContext context)
     {
         var (target, refusal) = TargetResolver.Outbound(relay.Destination, active);
         if (target is not { Cluster: { } cluster, Service: { } service })
@@ -26,7 +31,26 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
             // The service was removed (or became passthrough) by a reload since the connection opened.
             return Refused(target is null ? refusal : CloseReason.NoHealthyEndpoint, StatusCodes.Status503ServiceUnavailable);
         }
+        if (!service.Routes.IsEmpty)
+        {
+            return Routed(service, active, context);
+        }
         return new(InvokerSpec.ForService(service, cluster, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK);
+    }
+
+    /// <summary>A service with routes: the first matching route, then a backend by weight (or hash); no match is a 404.</summary>
+    private static RequestTarget Routed(ServiceSnapshot service, ActiveConfig active, HttpContext context)
+    {
+        var request = context.Request;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+        var route = HttpRouteMatcher.Match(service.Routes, new RouteRequest(RequestPath.Normalize(rawTarget), request.Method, request.Headers, request.Query));
+        if (route is null)
+        {
+            return Refused(CloseReason.NoRouteMatched, StatusCodes.Status404NotFound);
+        }
+        var key = BackendPicker.KeyOf(route.Hash, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, context.Connection.RemoteIpAddress);
+        var target = TargetResolver.ForBackend(BackendPicker.Pick(route, key), service, active);
+        return new(InvokerSpec.ForService(target.Service!, target.Cluster!, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK) { Route = route };
     }
 
     private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active)

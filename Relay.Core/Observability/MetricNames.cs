@@ -23,6 +23,9 @@ internal static class MetricNames
     public const string Requests = "relay_requests_total";
     public const string RequestDuration = "relay_request_duration_seconds";
     public const string RequestErrors = "relay_request_errors_total";
+    public const string RequestAttempts = "relay_request_attempts_total";
+    public const string RequestRetries = "relay_request_retries_total";
+    public const string RetryBudgetExhausted = "relay_retry_budget_exhausted_total";
 
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";

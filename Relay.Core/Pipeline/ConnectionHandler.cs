@@ -104,8 +104,16 @@ internal sealed partial class ConnectionHandler(
         return record.Protocol switch
         {
             ProxyProtocol.Http1 or ProxyProtocol.Http2 => await http.ServeAsync(client, clientSide, record.Protocol, target, connection, record).ConfigureAwait(false),
-            _ => await _tcp.ServeAsync(client, clientSide, target, connection, active, record).ConfigureAwait(false),
+            _ => await _tcp.ServeAsync(client, clientSide, Split(target, active, client, record), connection, active, record).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The L4 split of a service with routes (per connection); the access line names the backend's service.</summary>
+    private static UpstreamTarget Split(UpstreamTarget target, ActiveConfig active, Socket client, ConnectionRecord record)
+    {
+        var split = TargetResolver.SplitConnection(target, active, (client.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
+        record.Service = split.ServiceName;
+        return split;
     }
 
     /// <summary>

@@ -41,6 +41,9 @@ internal sealed class ClusterState
 
     public int[] PickOrder(long nowMs) => PickOrder(new PickContext(nowMs));
 
+    /// <summary>A route backend's pick: only <paramref name="subset"/> (endpoint indexes selected by label); default or empty means every endpoint.</summary>
+    public int[] PickOrder(long nowMs, ImmutableArray<int> subset) => PickOrder(new PickContext(nowMs), subset.IsDefaultOrEmpty ? default : subset.AsSpan());
+
     /// <summary>
     /// The order to try endpoints for one connection (L4) or request (L7): the balancer's pick
     /// among the healthy endpoints of <paramref name="subset"/> (all endpoints when empty), then

@@ -3,7 +3,8 @@ namespace Relay.Core.Vocabulary;
 /// <summary>
 /// Why a proxied connection ended. The numeric ranges group the side at fault: 0–9 normal,
 /// 10–19 client side, 20–29 upstream side, 30–39 TLS, 40–49 policy, 50–59 Relay itself,
-/// 70–79 upstream admission (circuit breakers, rate limits).
+/// 60–69 traffic management (routes, retries, timeouts, faults), 70–79 upstream admission
+/// (circuit breakers, rate limits).
 /// The snake_case name is the metric label and the access-log field, so names are stable API.
 /// </summary>
 public enum CloseReason
@@ -58,6 +59,17 @@ public enum CloseReason
     DrainDeadline = 51,
     InternalError = 52,
     ResourceExhausted = 53,
+
+    // 60–69: traffic management (routes, retries, timeouts, faults).
+
+    /// <summary>HTTP: the service has routes and none matched the request (a 404, as Gateway API's).</summary>
+    NoRouteMatched = 60,
+
+    /// <summary>HTTP: the route's request timeout (timeouts.request) expired before the response was complete (a 504).</summary>
+    RouteTimeout = 61,
+
+    /// <summary>HTTP: the route's fault injection aborted the request (its configured status, x-relay-error fault_injected).</summary>
+    FaultInjected = 62,
 
     // 70–79: upstream admission (circuit breakers, local rate limits): Relay refused before connecting.
 

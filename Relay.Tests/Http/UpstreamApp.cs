@@ -11,7 +11,7 @@ namespace Relay.Tests.Http;
 /// <summary>
 /// An HTTP app on 127.0.0.1 for the L7 tests (ASP.NET Core on Kestrel), serving HTTP/1.1 or h2c:
 /// /echo echoes the request body (streamed, so chunked when the request was), /hello answers
-/// 1 KiB, /proto answers the protocol it saw, /delay answers after 300 ms, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
+/// 1 KiB, /port answers the app's own port, /proto answers the protocol it saw, /delay answers after 300 ms, /abort dies after its headers and 1 kB of body, /count answers how many requests reached it,
 /// /ws echoes WebSocket messages; /sha256, /pattern, /reset, /die and /slow serve the daemon tests (HttpDaemonTests). Every request is counted, so a test can compare what the
 /// upstream saw with what the client was told.
 /// </summary>
@@ -37,6 +37,12 @@ internal sealed class UpstreamApp : IAsyncDisposable
 
     public List<string> Paths { get; } = [];
 
+    /// <summary>When above 0, every n-th request (of any path) is answered 503: 5 makes a 20 %-failing instance.</summary>
+    public int FailEvery { get; set; }
+
+    /// <summary>When true, every request hangs until the caller gives up.</summary>
+    public bool Hang { get; set; }
+
     public static async Task<UpstreamApp> StartAsync(HttpProtocols protocols = HttpProtocols.Http1)
     {
         var port = FreePorts.Next();
@@ -53,7 +59,7 @@ internal sealed class UpstreamApp : IAsyncDisposable
         app.UseWebSockets();
         app.Use(async (context, next) =>
         {
-            Interlocked.Increment(ref upstream._requests);
+            var number = Interlocked.Increment(ref upstream._requests);
             lock (upstream.Paths)
             {
                 upstream.Paths.Add(context.Request.Path.Value ?? "");
@@ -61,6 +67,17 @@ internal sealed class UpstreamApp : IAsyncDisposable
             }
             try
             {
+                if (upstream.Hang)
+                {
+                    // A hung instance: accepts, reads, never answers (until the caller gives up).
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
+                if (upstream.FailEvery > 0 && number % upstream.FailEvery == 0)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
                 await next(context);
             }
             finally
@@ -88,6 +105,8 @@ internal sealed class UpstreamApp : IAsyncDisposable
             context.Abort();
         });
         app.MapGet("/hello", () => Results.Text(new string('x', 1024)));
+        // Which app answered: the routing tests tell backends apart by it.
+        app.MapGet("/port", () => Results.Text(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         // Large transfers: /sha256 hashes whatever body arrives, /pattern?bytes=N streams N pattern bytes (BodyPattern).
         app.MapPost("/sha256", async context =>
         {

@@ -7,7 +7,7 @@ namespace Relay.Tests.Lifecycle;
 [Trait("Tier", "Loopback")]
 public sealed class ConfigCommandTests
 {
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    internal static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
         var root = new RootCommand { ConfigCommand.Create() };
         using var output = new StringWriter();

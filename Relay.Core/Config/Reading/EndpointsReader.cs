@@ -45,7 +45,7 @@ internal static class EndpointsReader
     }
 
     /// <summary>Labels as written, keys located at the key so a bad key points at itself.</summary>
-    private static List<EndpointLabelConfig>? ReadLabels(YamlNode? node, string path, ConfigErrorSink errors)
+    public static List<EndpointLabelConfig>? ReadLabels(YamlNode? node, string path, ConfigErrorSink errors)
     {
         if (node is null)
         {

@@ -9,7 +9,7 @@ namespace Relay.Core.Config.Reading;
 internal static class ServicesSectionReader
 {
     public static readonly string[] Keys =
-        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "hash_on", "outlier_detection", "circuit_breakers"];
+        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes", "hash_on", "outlier_detection", "circuit_breakers"];
 
     private static readonly string[] TimeoutKeys = ["connect", "idle"];
 
@@ -40,7 +40,8 @@ internal static class ServicesSectionReader
         s.Bool("mesh_tls"),
         s.Scalar("load_balancing", ScalarParsers.OneOf(ConfigWords.LoadBalancers)),
         ReadTimeouts(s.Mapping("timeouts", TimeoutKeys)),
-        s.Scalar("protocol", ScalarParsers.OneOf(ConfigWords.Protocols)))
+        s.Scalar("protocol", ScalarParsers.OneOf(ConfigWords.Protocols)),
+        RoutesReader.Read(s))
     {
         HashOn = s.Scalar("hash_on", ScalarParsers.Text<HashOn>(HashOn.TryParse)),
         OutlierDetection = OutlierDetectionReader.Read(s.Mapping("outlier_detection", OutlierDetectionReader.Keys)),

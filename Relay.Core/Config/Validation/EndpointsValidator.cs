@@ -41,7 +41,7 @@ internal static partial class EndpointsValidator
         }
     }
 
-    private static void Key(Located<string> key, ConfigErrorSink errors)
+    public static void Key(Located<string> key, ConfigErrorSink errors)
     {
         var text = key.Value;
         var slash = text.IndexOf('/');
@@ -56,7 +56,7 @@ internal static partial class EndpointsValidator
         }
     }
 
-    private static void Value(Located<string> value, string what, ConfigErrorSink errors, bool allowEmpty = true)
+    public static void Value(Located<string> value, string what, ConfigErrorSink errors, bool allowEmpty = true)
     {
         if ((value.Value.Length == 0 && allowEmpty) || IsName(value.Value))
         {

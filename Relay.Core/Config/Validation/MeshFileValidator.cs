@@ -10,6 +10,7 @@ internal static class MeshFileValidator
         LimitsValidator.Validate(file.Limits, errors);
         InboundValidator.Validate(file.Inbound, file, errors);
         ServicesValidator.Validate(file.Services, file.Tls is not null, errors);
+        RoutesValidator.Validate(file.Services, errors);
         PortCollisionValidator.Validate(file, errors);
         ServiceDestinationValidator.Validate(file.Services, errors);
         ListenersValidator.Validate(file, errors);

@@ -1,0 +1,22 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Relay.Core.Observability;
+
+/// <summary>
+/// Traffic-management instruments: every attempt a request made upstream, the retries among
+/// them by cause, and the retries a route's budget refused (retries stopped amplifying an outage).
+/// </summary>
+internal sealed class RouteMetrics(Meter meter)
+{
+    private readonly Counter<long> _attempts = meter.CreateCounter<long>(MetricNames.RequestAttempts, "{attempt}", "HTTP attempts sent upstream (first tries and retries), by service.");
+    private readonly Counter<long> _retries = meter.CreateCounter<long>(MetricNames.RequestRetries, "{retry}", "HTTP retries made, by service and cause (connect_failure, reset, timeout, status).");
+    private readonly Counter<long> _exhausted = meter.CreateCounter<long>(MetricNames.RetryBudgetExhausted, "{retry}", "HTTP retries a route's retry budget refused, by service.");
+
+    public void Attempted(string service) => _attempts.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service) });
+
+    public void Retried(string service, string cause) =>
+        _retries.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service), MetricTags.Tag(MetricNames.ReasonTag, cause) });
+
+    public void BudgetExhausted(string service) => _exhausted.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service) });
+}
