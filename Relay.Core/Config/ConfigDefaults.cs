@@ -88,7 +88,16 @@ internal static class ConfigDefaults
 
     public const AppProtocol Protocol = AppProtocol.Tcp;
     public const bool MeshTls = true;
-    public const LoadBalancing DefaultLoadBalancing = LoadBalancing.RoundRobin;
+
+    // HTTP services: peak-EWMA, Linkerd's balancer for every service (it moves requests off a
+    // slow endpoint before its callers notice: docs/benchmarks.md, the slow-endpoint scenario).
+    // TCP and auto stay round-robin, as before: a connection's cost is known only when it
+    // ends, so an L4 pick sees connect time and open connections, not request latency.
+    public static LoadBalancing LoadBalancingFor(AppProtocol protocol) => protocol switch
+    {
+        AppProtocol.Http or AppProtocol.Http2 or AppProtocol.Grpc => LoadBalancing.PeakEwma,
+        _ => LoadBalancing.RoundRobin,
+    };
 
     /// <summary>Permissive without a tls section (nothing to terminate), strict with one.</summary>
     public static MtlsMode Mtls(bool tlsConfigured) => tlsConfigured ? MtlsMode.Strict : MtlsMode.Permissive;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -41,7 +42,14 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        var route = RequestTarget.Resolve(relay, config.Current, context);
+        var active = config.Current;
+        var route = RequestTarget.Resolve(relay, active, context);
+        if (route.Target?.InboundPort is { } port && !active.RateLimits.TryRequest(port.Port, out var retryAfter))
+        {
+            // rate_limit: 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests };
+        }
         var service = route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-";
         var peer = relay.Peer?.Peer.ToString();
         // Read even with tracing off: the access log carries the caller's trace id.
@@ -80,6 +88,24 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
         HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
+        if (route.Spec!.Cluster is not { } cluster)
+        {
+            return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody, trace).ConfigureAwait(false);
+        }
+        // circuit_breakers: max_requests in flight, then max_pending_requests waiting at most the
+        // connect timeout (Envoy's pending requests wait for a connection as long); past that, 503.
+        using var slot = await cluster.Breakers.EnterRequestAsync(route.Spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (!slot.IsAcquired)
+        {
+            HttpErrors.Refuse(context, CloseReason.UpstreamOverflowRequests);
+            return (CloseReason.UpstreamOverflowRequests, "-");
+        }
+        return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody, trace).ConfigureAwait(false);
+    }
+
+    private async Task<(CloseReason? Failure, string Endpoint)> ForwardAdmittedAsync(
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
+    {
         var (spec, target) = (route.Spec!, route.Target!);
         if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
         {
@@ -89,16 +115,29 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName);
         try
         {
-            var order = target.Cluster is not null ? target.PickOrder() : [0];
+            var order = target.Cluster is not null ? target.PickOrder(EndpointPick.HashKey(context, target.Cluster)) : [0];
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
             var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);
+            // A failover or retry after an error holds one of circuit_breakers.max_retries until it ends.
+            var retrying = false;
             for (var attempt = 0; ; attempt++)
             {
                 var index = order[attempt % order.Length];
                 var token = attempts?.StartAttempt() ?? CancellationToken.None;
                 var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
-                var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, attemptTransformer, token).ConfigureAwait(false);
+                var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, attemptTransformer);
+                ForwarderError error;
+                using (lease)
+                {
+                    error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed, token).ConfigureAwait(false);
+                }
+                EndpointPick.Report(spec.Cluster, index, context, error);
+                if (retrying)
+                {
+                    spec.Cluster!.Breakers.EndRetry();
+                    retrying = false;
+                }
                 var endpoint = invoker.Endpoints[index].ToString();
                 RequestSpans.EndClient(span, endpoint, context.Response.StatusCode,
                     error == ForwarderError.None ? null : attempts?.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception));
@@ -107,6 +146,11 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                     return (null, endpoint);
                 }
                 var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody);
+                if (next != NextAttempt.None && error != ForwarderError.None && spec.Cluster is { } breakers && !(retrying = breakers.Breakers.TryRetry()))
+                {
+                    // max_retries in progress: this request fails with the error it has.
+                    next = NextAttempt.None;
+                }
                 if (next != NextAttempt.None)
                 {
                     ClearAttempt(context);

@@ -40,6 +40,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
+        ClusterMetrics.Register(metrics.Meter, _config);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
         // Read once at start: spans in flight keep the provider they began under.
         Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
@@ -96,13 +97,22 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>The admin addresses bound now (empty until <see cref="StartAdminAsync"/>).</summary>
     public IReadOnlyCollection<Net.NetEndpoint> AdminAddresses => _admin?.Addresses ?? [];
 
-    /// <summary>GET /clusters: each service's endpoints and their passive health.</summary>
-    public List<ClusterView> ClustersView() => _config.Current.Clusters.All.Select(cluster => new ClusterView(
-        cluster.Service.Name,
-        cluster.Endpoints.Select((endpoint, i) => new EndpointHealthView(
-            endpoint.ToString(),
-            cluster.HealthOf(i).ConsecutiveFailures,
-            cluster.HealthOf(i).IsEjected(Environment.TickCount64))).ToList())).ToList();
+    /// <summary>GET /clusters: each service's balancer, and its endpoints' health, in-flight count and latency estimate.</summary>
+    public List<ClusterView> ClustersView()
+    {
+        var now = Environment.TickCount64;
+        return _config.Current.Clusters.All.Select(cluster => new ClusterView(
+            cluster.Service.Name,
+            cluster.States.Select((state, i) => new EndpointHealthView(state.Address.ToString(), state.Health.ConsecutiveFailures, state.Health.IsEjected(now))
+            {
+                InFlight = state.InFlight,
+                EwmaLatencyMs = Math.Round(state.Latency.EstimateMs(now), 3),
+                Zone = cluster.Service.EndpointDetails.Length > i ? cluster.Service.EndpointDetails[i].Zone : null,
+            }).ToList())
+        {
+            LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
+        }).ToList();
+    }
 
     /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
     public async Task StartAsync()
