@@ -1,5 +1,6 @@
 using Relay.Core.Config;
 using Relay.Core.Config.Diff;
+using Relay.Tests.Systemd;
 using static Relay.Tests.Config.ConfigTestFiles;
 
 namespace Relay.Tests.Config;
@@ -146,6 +147,30 @@ public sealed class ConfigDiffTests
         Assert.False(change.TryGetProperty("after", out _));
         Assert.Equal(1, json.GetProperty("removed").GetInt32());
         Assert.Equal("a", json.GetProperty("baselineRevision").GetString());
+    }
+
+    [Fact]
+    public void Docs_WalkthroughAndOperationsSample_IsWhatTheDiffPrints()
+    {
+        // docs/traffic.md step 1 (all on v1) and the step 2 edit (testers route, 90/10, hash), as one host writes them.
+        const string Step1 = MeshHeader + "services:\n  orders:\n    port: 8080\n    protocol: http\n    mesh_tls: false\n    endpoints:\n"
+            + "      - { address: 198.18.0.2:8080, labels: { version: v1 } }\n      - { address: 198.18.0.3:8080, labels: { version: v2 } }\n"
+            + "    routes:\n      - name: split\n        backends: [{ subset: { version: v1 }, weight: 100 }, { subset: { version: v2 }, weight: 0 }]\n";
+        var step2 = Step1.Replace(
+            "      - name: split\n        backends: [{ subset: { version: v1 }, weight: 100 }, { subset: { version: v2 }, weight: 0 }]\n",
+            "      - name: testers\n        matches: [{ headers: [{ name: x-canary, exact: \"1\" }] }]\n        backends: [{ subset: { version: v2 } }]\n"
+            + "      - name: split\n        backends: [{ subset: { version: v1 }, weight: 90 }, { subset: { version: v2 }, weight: 10 }]\n        hash: { header: x-user }\n",
+            StringComparison.Ordinal);
+        var printed = Render(new ConfigDiffReport("c", "r", "b", "r", ConfigDiff.Compare(Valid(Step1), Valid(step2)))).Split('\n')[2..^1];
+
+        foreach (var doc in new[] { "docs/traffic.md", "docs/operations.md" })
+        {
+            var documented = File.ReadAllLines(RepoFiles.PathOf(doc))
+                .Select(l => l.Trim())
+                .Where(l => l.StartsWith("+ services", StringComparison.Ordinal) || l.StartsWith("~ services", StringComparison.Ordinal) || l.EndsWith(" changed)", StringComparison.Ordinal))
+                .ToArray();
+            Assert.Equal(printed, documented);
+        }
     }
 
     private static string Render(ConfigDiffReport report)
