@@ -12,6 +12,8 @@ public static class Program
         usage:
           Relay.Bench micro [--quick] [--out-of-process] [BenchmarkDotNet options, e.g. --filter '*Tls*']
           Relay.Bench load  [--quick] [--out DIR] [--relay PATH/relay|PATH/relay.dll] [--skip-haproxy]
+          Relay.Bench tracing-cost [--rounds 30]        (tracing off vs sampling 0, 0.01, 1; interleaved rounds)
+          Relay.Bench balance [--rate 400] [--seconds 15] [--connections 32]   (slow-endpoint scenario per load_balancing policy)
           Relay.Bench demo-app HTTP1_PORT H2C_PORT      (demo.sh: host B's HTTP/1.1, h2c and gRPC app)
           Relay.Bench demo-grpc http://HOST:PORT NAME   (demo.sh: host A's gRPC call)
         see docs/benchmarks.md
@@ -23,6 +25,8 @@ public static class Program
         {
             "micro" => MicroRunner.Run(args[1..]),
             "load" => await LoadCommand.RunAsync(args[1..]),
+            "tracing-cost" => await TracingCost.RunAsync(args[1..]),
+            "balance" => await Balance.SlowEndpointScenario.RunAsync(args[1..]),
             "demo-app" => await Demo.DemoApp.RunAsync(args[1..]),
             "demo-grpc" => await Demo.DemoGrpcCall.RunAsync(args[1..]),
             _ => UsageError(),

@@ -19,6 +19,8 @@ var root = new RootCommand("Relay: a transparent L4 service-mesh proxy for Linux
     IptablesCommand.Create(ConfigFiles.Load),
     CaCommand.Create(),
     ConfigCommand.Create(),
+    StatCommand.CreateStat(),
+    StatCommand.CreateTop(),
 };
 // The daemon handles SIGTERM itself (drain up to limits.drain_timeout); System.CommandLine's
 // own handler would cancel and then end the process after its short termination timeout.

@@ -11,6 +11,7 @@ namespace Relay.Core.Admin;
 /// <param name="Config">/config serialises this object (the running revision and config).</param>
 /// <param name="Clusters">/clusters; 404 when null or when it returns null.</param>
 /// <param name="Certs">/certs; 404 when null or when it returns null.</param>
+/// <param name="Stats">/stats and the dashboard's live feed; 404 when null.</param>
 /// <param name="Json">Compile-time JSON metadata for every document the delegates return (NativeAOT has no reflection serializer).</param>
 internal sealed record AdminEndpoints(
     Func<bool> IsReady,
@@ -18,4 +19,5 @@ internal sealed record AdminEndpoints(
     Func<object> Config,
     Func<object?>? Clusters = null,
     Func<object?>? Certs = null,
-    System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver? Json = null);
+    System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver? Json = null,
+    Func<object?>? Stats = null);

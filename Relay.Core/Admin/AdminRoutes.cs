@@ -25,6 +25,9 @@ internal static class AdminRoutes
         app.MapGet("/config", context => JsonBody(context, endpoints.Config(), json));
         app.MapGet("/clusters", context => JsonBody(context, endpoints.Clusters?.Invoke(), json));
         app.MapGet("/certs", context => JsonBody(context, endpoints.Certs?.Invoke(), json));
+        app.MapGet("/stats", context => JsonBody(context, endpoints.Stats?.Invoke(), json));
+        app.MapGet("/dashboard", DashboardPage.ServeAsync);
+        app.MapGet("/dashboard/events", context => DashboardEvents.StreamAsync(context, endpoints.Stats, json));
     }
 
     private static Task Text(HttpContext context, int status, string body)

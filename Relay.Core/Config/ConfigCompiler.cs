@@ -32,8 +32,19 @@ internal static class ConfigCompiler
             ServicesByName = services.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal),
             Routes = RouteTable.Build(services),
             Listeners = [.. file.Listeners.Select(l => ListenerCompiler.Compile(l, services))],
+            Tracing = CompileTracing(file.Tracing),
         };
     }
+
+    private static TracingSnapshot? CompileTracing(TracingConfig? tracing) => tracing is null ? null : new(
+        Required(tracing.OtlpEndpoint).Value,
+        tracing.Protocol?.Value ?? OtlpProtocol.HttpProtobuf,
+        tracing.SamplingRatio?.Value ?? ConfigDefaults.TracingSamplingRatio,
+        tracing.MaxQueueSize?.Value ?? ConfigDefaults.TracingMaxQueueSize,
+        tracing.MaxExportBatchSize?.Value ?? Math.Min(ConfigDefaults.TracingMaxExportBatchSize, tracing.MaxQueueSize?.Value ?? int.MaxValue),
+        tracing.ScheduleDelay?.Value ?? ConfigDefaults.TracingScheduleDelay,
+        tracing.ExportTimeout?.Value ?? ConfigDefaults.TracingExportTimeout,
+        tracing.ServiceName?.Value ?? ConfigDefaults.TracingServiceName);
 
     private static MeshSnapshot CompileMesh(MeshConfig mesh) => new(
         Required(mesh.TrustDomain).Value,

@@ -7,6 +7,16 @@ namespace Relay.Core.Config;
 /// <summary>Every default of mesh.yaml in one place, each with its reason; docs/config.md lists them.</summary>
 internal static class ConfigDefaults
 {
+    // Tracing: Istio's default sampling is 1 % of new traces (meshConfig.defaultConfig.tracing.sampling);
+    // the queue, batch, delay and timeout are the OpenTelemetry SDK's BatchExportProcessor and
+    // OTLP exporter defaults (2048 spans, 512 per batch, every 5 s, 10 s per export).
+    public const double TracingSamplingRatio = 0.01;
+    public const int TracingMaxQueueSize = 2048;
+    public const int TracingMaxExportBatchSize = 512;
+    public static readonly TimeSpan TracingScheduleDelay = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan TracingExportTimeout = TimeSpan.FromSeconds(10);
+    public const string TracingServiceName = "relay";
+
     // Istio's sidecar ports (15001 outbound, 15006 inbound, 15000 admin): operators know them
     // and they sit outside the ephemeral range, so no app is handed them by the kernel.
     public const int OutboundPort = 15001;
@@ -78,7 +88,16 @@ internal static class ConfigDefaults
 
     public const AppProtocol Protocol = AppProtocol.Tcp;
     public const bool MeshTls = true;
-    public const LoadBalancing DefaultLoadBalancing = LoadBalancing.RoundRobin;
+
+    // HTTP services: peak-EWMA, Linkerd's balancer for every service (it moves requests off a
+    // slow endpoint before its callers notice: docs/benchmarks.md, the slow-endpoint scenario).
+    // TCP and auto stay round-robin, as before: a connection's cost is known only when it
+    // ends, so an L4 pick sees connect time and open connections, not request latency.
+    public static LoadBalancing LoadBalancingFor(AppProtocol protocol) => protocol switch
+    {
+        AppProtocol.Http or AppProtocol.Http2 or AppProtocol.Grpc => LoadBalancing.PeakEwma,
+        _ => LoadBalancing.RoundRobin,
+    };
 
     /// <summary>Permissive without a tls section (nothing to terminate), strict with one.</summary>
     public static MtlsMode Mtls(bool tlsConfigured) => tlsConfigured ? MtlsMode.Strict : MtlsMode.Permissive;

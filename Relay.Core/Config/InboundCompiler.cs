@@ -17,6 +17,10 @@ internal static class InboundCompiler
             inbound.Protocol?.Value ?? ConfigDefaults.Protocol,
             inbound.Mtls?.Value ?? ConfigDefaults.Mtls(tlsConfigured),
             allow,
-            inbound.IdleTimeout?.Value ?? limits.IdleTimeout);
+            inbound.IdleTimeout?.Value ?? limits.IdleTimeout)
+        {
+            RateLimit = inbound.RateLimit?.Compile(),
+            ConnectionRateLimit = inbound.ConnectionRateLimit?.Compile(),
+        };
     }
 }

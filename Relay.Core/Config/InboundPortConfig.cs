@@ -11,4 +11,9 @@ internal sealed record InboundPortConfig(
     Located<AppProtocol>? Protocol,
     Located<MtlsMode>? Mtls,
     ConfigList<SpiffeIdPattern>? Allow,
-    Located<TimeSpan>? IdleTimeout);
+    Located<TimeSpan>? IdleTimeout)
+{
+    public RateLimitConfig? RateLimit { get; init; }
+
+    public RateLimitConfig? ConnectionRateLimit { get; init; }
+}

@@ -11,7 +11,14 @@ public sealed record InboundPortSnapshot(
     AppProtocol Protocol,
     MtlsMode Mtls,
     ImmutableArray<SpiffeIdPattern>? Allow,
-    TimeSpan IdleTimeout);
+    TimeSpan IdleTimeout)
+{
+    /// <summary>HTTP requests admitted per second (<c>rate_limit</c>); null for none. L7 only: 429 with Retry-After.</summary>
+    public RateLimitSnapshot? RateLimit { get; init; }
+
+    /// <summary>New connections admitted per second (<c>connection_rate_limit</c>); null for none. Any protocol: reset at accept.</summary>
+    public RateLimitSnapshot? ConnectionRateLimit { get; init; }
+}
 
 /// <summary>How an inbound port treats traffic that is not mesh mTLS.</summary>
 public enum MtlsMode

@@ -13,4 +13,8 @@ internal sealed record MeshFileConfig(
     LimitsConfig Limits,
     IReadOnlyList<InboundPortConfig> Inbound,
     IReadOnlyList<ServiceConfig> Services,
-    IReadOnlyList<ListenerConfig> Listeners);
+    IReadOnlyList<ListenerConfig> Listeners)
+{
+    /// <summary>mesh.yaml <c>tracing</c>; null when absent (no spans are made).</summary>
+    public TracingConfig? Tracing { get; init; }
+}

@@ -2,20 +2,34 @@ using System.Collections.Immutable;
 
 namespace Relay.Core.Config;
 
-/// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits.</summary>
+/// <summary>One services entry → <see cref="ServiceSnapshot"/>; timeouts fall back to limits, the balancer to the protocol's default.</summary>
 internal static class ServiceCompiler
 {
-    public static ServiceSnapshot Compile(ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits) => new(
+    public static ServiceSnapshot Compile(ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits)
+    {
+        var protocol = service.Protocol?.Value ?? ConfigDefaults.Protocol;
+        var balancing = service.LoadBalancing?.Value ?? ConfigDefaults.LoadBalancingFor(protocol);
+        return Compile(service, services, limits, protocol, balancing) with
+        {
+            // A ring without a hash_on hashes the client address, the one key every connection has.
+            HashOn = balancing == LoadBalancing.RingHash ? service.HashOn?.Value ?? Config.HashOn.ClientAddress : null,
+            OutlierDetection = service.OutlierDetection?.Compile() ?? OutlierDetectionSnapshot.Default,
+            CircuitBreakers = service.CircuitBreakers?.Compile() ?? CircuitBreakersSnapshot.Default,
+        };
+    }
+
+    private static ServiceSnapshot Compile(
+        ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits, AppProtocol protocol, LoadBalancing balancing) => new(
         service.Name.Value,
         ConfigCompiler.Required(service.Port).Value,
         ConfigCompiler.Values(service.Addresses, []),
         ConfigCompiler.Values(service.EndpointAddresses, []),
         ConfigCompiler.Values(service.Identities, []),
         service.MeshTls?.Value ?? ConfigDefaults.MeshTls,
-        service.LoadBalancing?.Value ?? ConfigDefaults.DefaultLoadBalancing,
+        balancing,
         service.Timeouts?.Connect?.Value ?? limits.ConnectTimeout,
         service.Timeouts?.Idle?.Value ?? limits.IdleTimeout,
-        service.Protocol?.Value ?? ConfigDefaults.Protocol)
+        protocol)
     {
         EndpointDetails = [.. (service.Endpoints?.Items ?? []).Select(e => Details(e.Value))],
         Routes = RouteCompiler.Compile(service, services),

@@ -18,6 +18,12 @@ internal sealed record ServiceConfig(
     Located<AppProtocol>? Protocol = null,
     IReadOnlyList<RouteConfig>? Routes = null)
 {
+    public Located<HashOn>? HashOn { get; init; }
+
+    public OutlierDetectionConfig? OutlierDetection { get; init; }
+
+    public CircuitBreakersConfig? CircuitBreakers { get; init; }
+
     /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
     public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null
         ? null

@@ -21,11 +21,25 @@ public sealed record ServiceSnapshot(
     /// <summary>Labels and zone of each endpoint, index for index with <see cref="Endpoints"/>.</summary>
     public required ImmutableArray<EndpointSnapshot> EndpointDetails { get; init; }
 
+    /// <summary>What ring-hash hashes (<c>hash_on</c>); null for every other balancer.</summary>
+    public HashOn? HashOn { get; init; }
+
+    /// <summary>Passive health (<c>outlier_detection</c>): when endpoints are ejected, and how many may be.</summary>
+    public OutlierDetectionSnapshot OutlierDetection { get; init; } = OutlierDetectionSnapshot.Default;
+
+    /// <summary>Admission limits (<c>circuit_breakers</c>): overflow fails fast instead of queueing.</summary>
+    public CircuitBreakersSnapshot CircuitBreakers { get; init; } = CircuitBreakersSnapshot.Default;
+
     /// <summary>mesh.yaml <c>routes</c>, in file order; empty: every request goes to all endpoints, as without routes.</summary>
     public ImmutableArray<RouteSnapshot> Routes { get; init; } = [];
 }
 
+/// <summary>mesh.yaml <c>load_balancing</c> (Upstreams/Balancing holds one class per member).</summary>
 public enum LoadBalancing
 {
     RoundRobin,
+    Random,
+    LeastRequest,
+    PeakEwma,
+    RingHash,
 }

@@ -12,8 +12,14 @@ namespace Relay.Core.Connections;
 /// </summary>
 internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters, MeshTlsRuntime? Tls = null)
 {
+    /// <summary>The inbound ports' request and connection rate limits.</summary>
+    public InboundRateLimits RateLimits { get; init; } = InboundRateLimits.None;
+
     public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null, MeshTlsRuntime? tls = null) =>
-        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters), tls);
+        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters), tls)
+        {
+            RateLimits = InboundRateLimits.Build(snapshot.Inbound, previous?.RateLimits),
+        };
 }
 
 /// <summary>

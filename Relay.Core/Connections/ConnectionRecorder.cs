@@ -7,7 +7,7 @@ using Relay.Core.Vocabulary;
 namespace Relay.Core.Connections;
 
 /// <summary>Emits the one access-log event and the metrics for a finished connection.</summary>
-internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics) : IConnectAttemptSink
+internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics metrics, TrafficStats? stats = null) : IConnectAttemptSink
 {
     // Once per 10 s: enough to see that it is still happening, and the count says how much.
     private readonly LogThrottle _exhaustedLog = new(TimeSpan.FromSeconds(10), TimeProvider.System);
@@ -18,12 +18,30 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
 
     public void Opened(Direction direction) => metrics.ConnectionOpened(direction);
 
+    /// <summary>The route stage chose <paramref name="service"/> (outbound) or <c>inbound:PORT</c>.</summary>
+    public void Routed(ConnectionRecord record, string? service)
+    {
+        record.Service = service;
+        if (service is not null && record.ActiveService is null)
+        {
+            record.ActiveService = service;
+            metrics.ServiceConnectionStarted(record.Direction, service);
+            stats?.ConnectionStarted(record.Direction, service);
+        }
+    }
+
     public void Attempted(string service, TimeSpan elapsed, bool succeeded) => metrics.UpstreamConnect(service, elapsed, succeeded);
 
     public void Closed(ConnectionRecord record)
     {
         var duration = Stopwatch.GetElapsedTime(record.StartedAt);
-        metrics.ConnectionClosed(record.Direction, record.Reason, record.BytesToUpstream, record.BytesToClient, duration);
+        metrics.ConnectionClosed(record.Direction, record.Reason, record.BytesToUpstream, record.BytesToClient, duration, record.Service);
+        if (record.ActiveService is { } active)
+        {
+            metrics.ServiceConnectionEnded(record.Direction, active);
+            stats?.ConnectionEnded(record.Direction, active);
+            record.ActiveService = null;
+        }
         if (record.Reason == CloseReason.ResourceExhausted && _exhaustedLog.TryEnter(out var suppressed))
         {
             LogExhausted(logger, suppressed);

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Relay.Core.Config;
 using Relay.Core.Net;
+using System.Net;
 using Relay.Core.Upstreams;
+using Relay.Core.Upstreams.Balancing;
 
 namespace Relay.Core.Connections;
 
@@ -30,8 +32,11 @@ internal sealed record UpstreamTarget(
     /// <summary>The endpoints a route backend selected (indexes into the cluster's); default: all of them.</summary>
     public ImmutableArray<int> Subset { get; init; }
 
-    /// <summary>The order to try this target's endpoints in: the cluster's round robin over <see cref="Subset"/>.</summary>
-    public int[] PickOrder() => Cluster!.PickOrder(Environment.TickCount64, Subset);
+    /// <summary>The order to try this target's endpoints in: the service's balancer over <see cref="Subset"/>, without a hash key.</summary>
+    public int[] PickOrder() => PickOrder(hashKey: null);
+
+    /// <summary>The order over <see cref="Subset"/> with <paramref name="hashKey"/> for a ring-hash service (L7: its hash_on header, or the client address).</summary>
+    public int[] PickOrder(ulong? hashKey) => Cluster!.PickOrder(PickContext.Now(hashKey), Subset.IsDefaultOrEmpty ? default : Subset.AsSpan());
 
     public static UpstreamTarget ForCluster(ServiceSnapshot service, ClusterState cluster) =>
         new(service.Name, cluster, null, service.ConnectTimeout, service.IdleTimeout) { Service = service };
@@ -41,6 +46,10 @@ internal sealed record UpstreamTarget(
 
     public static UpstreamTarget ForInbound(InboundPortSnapshot port, TimeSpan connectTimeout) =>
         new($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
+
+    /// <summary>The cluster's pick order for one connection from <paramref name="client"/> (the ring-hash key when the service hashes).</summary>
+    public int[] PickOrder(EndPoint? client) =>
+        PickOrder(Cluster!.Service.HashOn is not null && client is IPEndPoint ip ? RingHashBalancer.Hash(ip.Address) : null);
 
     /// <param name="order">The cluster's pick order when the caller already drew it (to look in the mesh pool first); null draws one.</param>
     public Task<UpstreamConnectResult> ConnectAsync(int[]? order, IConnectAttemptSink attempts, CancellationToken cancellationToken) =>

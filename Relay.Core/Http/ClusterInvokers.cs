@@ -91,6 +91,10 @@ internal sealed class ClusterInvokers(IConnectAttemptSink recorder) : IDisposabl
             return new NetworkStream(socket, ownsSocket: true);
         }
         var (stream, failure) = await MeshHttpConnector.SecureAsync(socket, endpoint, spec).ConfigureAwait(false);
+        if (stream is null && TlsFailure.Is(failure))
+        {
+            spec.Cluster?.Report(index, EndpointOutcome.TlsFailed, Environment.TickCount64);
+        }
         return stream ?? throw new UpstreamUnavailableException(failure);
     }
 

@@ -33,9 +33,11 @@ internal static class HttpErrors
         // "upstream connect error or disconnect/reset before headers" covers TLS failures too.
         CloseReason.UpstreamConnectFailed or CloseReason.UpstreamConnectTimeout or CloseReason.NoHealthyEndpoint
             or CloseReason.TlsHandshakeFailed or CloseReason.TlsPeerIdentityRejected or CloseReason.TlsPeerCertificateInvalid
-            or CloseReason.ResourceExhausted => StatusCodes.Status503ServiceUnavailable,
+            or CloseReason.ResourceExhausted or CloseReason.UpstreamOverflowConnections
+            or CloseReason.UpstreamOverflowRequests => StatusCodes.Status503ServiceUnavailable,
         CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
         CloseReason.UpstreamTimeout or CloseReason.RouteTimeout => StatusCodes.Status504GatewayTimeout,
+        CloseReason.RateLimited => StatusCodes.Status429TooManyRequests,
         CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Relay.Core.Config;
 using Relay.Core.Connections;
+using Relay.Core.Tracing;
 using Relay.Core.Vocabulary;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -40,12 +42,24 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
-        var route = RequestTarget.Resolve(relay, config.Current, context);
+        var active = config.Current;
+        var route = RequestTarget.Resolve(relay, active, context);
+        if (route.Target?.InboundPort is { } port && !active.RateLimits.TryRequest(port.Port, out var retryAfter))
+        {
+            // rate_limit: 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests };
+        }
+        var service = route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-";
+        var peer = relay.Peer?.Peer.ToString();
+        // Read even with tracing off: the access log carries the caller's trace id.
+        var incoming = TracePropagation.Extract(context.Request.Headers);
+        using var server = RequestSpans.StartServer(recorder.Tracing, incoming, context, relay.Direction, service, peer, route.Route?.Name);
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
             : route.Spec is not null
-            ? await ForwardAsync(context, relay, route, http11Behind, requestBody).ConfigureAwait(false)
+            ? await ForwardAsync(context, relay, route, http11Behind, requestBody, new(server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
@@ -53,10 +67,15 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         }
         relay.LastFailure = failure ?? relay.LastFailure;
         StreamResetBudget.Record(context, started);
+        RequestSpans.EndServer(server, context.Response.StatusCode, failure?.Label(), endpoint);
         recorder.Completed(new RequestRecord(
-            relay.Direction, route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
+            relay.Direction, service, context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", context.Request.Protocol, context.Response.StatusCode, started,
-            requestBody.BytesRead, responseBody.BytesWritten, relay.Peer?.Peer.ToString(), requestId, failure?.Label(), endpoint));
+            requestBody.BytesRead, responseBody.BytesWritten, peer, requestId, failure?.Label(), endpoint)
+        {
+            TraceId = server?.TraceId.ToHexString() ?? (incoming.HasParent ? incoming.Parent.TraceId.ToHexString() : null),
+            SpanId = server?.SpanId.ToHexString(),
+        });
     }
 
     /// <summary>
@@ -67,7 +86,25 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// when another exists), after a back-off (<see cref="RouteAttempts"/>); anything else is answered.
     /// </summary>
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
-        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody)
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
+    {
+        if (route.Spec!.Cluster is not { } cluster)
+        {
+            return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody, trace).ConfigureAwait(false);
+        }
+        // circuit_breakers: max_requests in flight, then max_pending_requests waiting at most the
+        // connect timeout (Envoy's pending requests wait for a connection as long); past that, 503.
+        using var slot = await cluster.Breakers.EnterRequestAsync(route.Spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false);
+        if (!slot.IsAcquired)
+        {
+            HttpErrors.Refuse(context, CloseReason.UpstreamOverflowRequests);
+            return (CloseReason.UpstreamOverflowRequests, "-");
+        }
+        return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody, trace).ConfigureAwait(false);
+    }
+
+    private async Task<(CloseReason? Failure, string Endpoint)> ForwardAdmittedAsync(
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
         var (spec, target) = (route.Spec!, route.Target!);
         if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
@@ -78,21 +115,42 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName);
         try
         {
-            var order = target.Cluster is not null ? target.PickOrder() : [0];
+            var order = target.Cluster is not null ? target.PickOrder(EndpointPick.HashKey(context, target.Cluster)) : [0];
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
             var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);
+            // A failover or retry after an error holds one of circuit_breakers.max_retries until it ends.
+            var retrying = false;
             for (var attempt = 0; ; attempt++)
             {
                 var index = order[attempt % order.Length];
                 var token = attempts?.StartAttempt() ?? CancellationToken.None;
-                var error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, attemptTransformer, token).ConfigureAwait(false);
+                var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
+                var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, attemptTransformer);
+                ForwarderError error;
+                using (lease)
+                {
+                    error = await forwarder.SendAsync(context, invoker.Prefixes[index], invoker.Client, requestConfig, timed, token).ConfigureAwait(false);
+                }
+                EndpointPick.Report(spec.Cluster, index, context, error);
+                if (retrying)
+                {
+                    spec.Cluster!.Breakers.EndRetry();
+                    retrying = false;
+                }
                 var endpoint = invoker.Endpoints[index].ToString();
+                RequestSpans.EndClient(span, endpoint, context.Response.StatusCode,
+                    error == ForwarderError.None ? null : attempts?.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception));
                 if (error == ForwarderError.None && attempts is not { RetryWanted: true })
                 {
                     return (null, endpoint);
                 }
                 var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody);
+                if (next != NextAttempt.None && error != ForwarderError.None && spec.Cluster is { } breakers && !(retrying = breakers.Breakers.TryRetry()))
+                {
+                    // max_retries in progress: this request fails with the error it has.
+                    next = NextAttempt.None;
+                }
                 if (next != NextAttempt.None)
                 {
                     ClearAttempt(context);
@@ -112,6 +170,9 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             invoker.Exit();
         }
     }
+
+    /// <summary>What a client span needs from the request's server span.</summary>
+    private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
 
     private enum NextAttempt
     {

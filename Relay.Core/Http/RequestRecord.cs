@@ -17,4 +17,11 @@ internal sealed record RequestRecord(
     string? Peer,
     string RequestId,
     string? Error,
-    string Endpoint);
+    string Endpoint)
+{
+    /// <summary>The request's trace: its server span's, else the caller's when Relay made no span; null when neither.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>Relay's server span for the request; null when not traced.</summary>
+    public string? SpanId { get; init; }
+}

@@ -23,6 +23,8 @@ internal static class MetricNames
     public const string Requests = "relay_requests_total";
     public const string RequestDuration = "relay_request_duration_seconds";
     public const string RequestErrors = "relay_request_errors_total";
+    public const string ServiceConnections = "relay_service_connections_total";
+    public const string ServiceConnectionsActive = "relay_service_connections_active";
     public const string RequestAttempts = "relay_request_attempts_total";
     public const string RequestRetries = "relay_request_retries_total";
     public const string RetryBudgetExhausted = "relay_retry_budget_exhausted_total";
@@ -38,4 +40,7 @@ internal static class MetricNames
 
     public const string ClientToUpstream = "client_to_upstream";
     public const string UpstreamToClient = "upstream_to_client";
+
+    /// <summary>The service label of a connection with no service: passthrough, or refused before routing.</summary>
+    public const string NoService = "-";
 }

@@ -27,6 +27,8 @@ internal sealed class RelayMetrics : IDisposable
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
     private readonly Counter<long> _requestErrors;
+    private readonly Counter<long> _serviceConnections;
+    private readonly UpDownCounter<long> _serviceActive;
     private readonly ConfigReloadState _config = new();
 
     public RelayMetrics(IMeterFactory? meterFactory = null, string? version = null, TimeProvider? timeProvider = null)
@@ -48,6 +50,8 @@ internal sealed class RelayMetrics : IDisposable
         _requestDuration = Meter.CreateHistogram(MetricNames.RequestDuration, "s", "HTTP request time from the request's headers to the end of its response, by direction and service.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.RequestDuration });
         _requestErrors = Meter.CreateCounter<long>(MetricNames.RequestErrors, "{request}", "HTTP requests Relay answered or ended with an error of its own (503, 502, 504, 400...), by direction, service and reason.");
+        _serviceConnections = Meter.CreateCounter<long>(MetricNames.ServiceConnections, "{connection}", "Connections ended, by direction, service (outbound) or inbound port, and result (success: closed as completed).");
+        _serviceActive = Meter.CreateUpDownCounter<long>(MetricNames.ServiceConnectionsActive, "{connection}", "Connections open now that were routed to a service (outbound) or an inbound port.");
         Meter.CreateObservableGauge(MetricNames.ConfigRevision, _config.ObserveRevision, null, "The running configuration revision (value is always 1).");
         Meter.CreateObservableGauge(MetricNames.ConfigLastReloadSuccess, _config.ObserveLastSuccess, "s", "Unix time of the last successful configuration load.");
         var buildInfo = new Measurement<long>(1, MetricTags.Tag(MetricNames.VersionTag, version ?? DefaultVersion()));
@@ -64,24 +68,36 @@ internal sealed class RelayMetrics : IDisposable
         _active.Add(1, tags);
     }
 
-    /// <summary>Records the end of a connection that <see cref="ConnectionOpened"/> counted.</summary>
-    public void ConnectionClosed(Direction direction, CloseReason reason, long bytesToUpstream, long bytesToClient, TimeSpan duration)
+    /// <summary>
+    /// Records the end of a connection that <see cref="ConnectionOpened"/> counted. <paramref name="service"/>
+    /// is the service (outbound) or <c>inbound:PORT</c> it was routed to; null (passthrough, or refused
+    /// before routing) is the label <c>-</c>. Bounded: both come from mesh.yaml.
+    /// </summary>
+    public void ConnectionClosed(Direction direction, CloseReason reason, long bytesToUpstream, long bytesToClient, TimeSpan duration, string? service = null)
     {
         var direct = MetricTags.For(direction);
-        var byDirection = new TagList { direct };
-        _active.Add(-1, byDirection);
-        _duration.Record(duration.TotalSeconds, byDirection);
+        var byService = MetricTags.Tag(MetricNames.ServiceTag, service ?? MetricNames.NoService);
+        _active.Add(-1, new TagList { direct });
+        _duration.Record(duration.TotalSeconds, new TagList { direct, byService });
         _closed.Add(1, new TagList { direct, MetricTags.For(reason) });
+        _serviceConnections.Add(1, new TagList { direct, byService, reason == CloseReason.Completed ? MetricTags.Success : MetricTags.Failure });
         // Zero-byte adds are skipped: they would only create an empty series per direction.
         if (bytesToUpstream > 0)
         {
-            _bytes.Add(bytesToUpstream, new TagList { direct, MetricTags.ClientToUpstream });
+            _bytes.Add(bytesToUpstream, new TagList { direct, byService, MetricTags.ClientToUpstream });
         }
         if (bytesToClient > 0)
         {
-            _bytes.Add(bytesToClient, new TagList { direct, MetricTags.UpstreamToClient });
+            _bytes.Add(bytesToClient, new TagList { direct, byService, MetricTags.UpstreamToClient });
         }
     }
+
+    /// <summary>A connection was routed to <paramref name="service"/>: open until <see cref="ServiceConnectionEnded"/>.</summary>
+    public void ServiceConnectionStarted(Direction direction, string service) =>
+        _serviceActive.Add(1, new TagList { MetricTags.For(direction), MetricTags.Tag(MetricNames.ServiceTag, service) });
+
+    public void ServiceConnectionEnded(Direction direction, string service) =>
+        _serviceActive.Add(-1, new TagList { MetricTags.For(direction), MetricTags.Tag(MetricNames.ServiceTag, service) });
 
     /// <summary>
     /// One upstream connect attempt. Only successes feed the latency histogram (a timeout would

@@ -83,7 +83,12 @@ internal sealed partial class ConnectionHandler(
         {
             return refusal;
         }
-        record.Service = target.ServiceName;
+        recorder.Routed(record, target.ServiceName);
+        if (target.InboundPort is { } limited && !active.RateLimits.TryConnection(limited.Port))
+        {
+            // connection_rate_limit: refused before detection or a handshake costs anything.
+            return CloseReason.ConnectionRateLimited;
+        }
         connection.IdleTimeout = target.IdleTimeout;
         var detection = await DetectAsync(client, target, active.Tls).ConfigureAwait(false);
         record.Detected = detection.Label;

@@ -15,4 +15,5 @@ namespace Relay.Core.Runtime;
 [JsonSerializable(typeof(RunningConfigView))]
 [JsonSerializable(typeof(CertificatesView))]
 [JsonSerializable(typeof(List<ClusterView>))]
+[JsonSerializable(typeof(Relay.Core.Observability.TrafficView))]
 internal sealed partial class AdminViewsJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ using Relay.Core.Listeners;
 using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Pipeline;
+using Relay.Core.Tracing;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
@@ -39,8 +40,11 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
-        var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics);
-        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics), _config, loggerFactory);
+        ClusterMetrics.Register(metrics.Meter, _config);
+        var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
+        // Read once at start: spans in flight keep the provider they began under.
+        Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
+        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats), _config, loggerFactory);
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
@@ -70,6 +74,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public RelayMetrics Metrics { get; }
 
+    /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
+    public TrafficStats Stats { get; } = new();
+
+    /// <summary>Span export as the config at start asked; null when it had no tracing section.</summary>
+    public RelayTracing? Tracing { get; }
+
     /// <summary>The running config's mesh TLS; null while the running config has no tls section.</summary>
     public MeshTlsRuntime? Tls => _config.Current.Tls;
 
@@ -87,13 +97,22 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>The admin addresses bound now (empty until <see cref="StartAdminAsync"/>).</summary>
     public IReadOnlyCollection<Net.NetEndpoint> AdminAddresses => _admin?.Addresses ?? [];
 
-    /// <summary>GET /clusters: each service's endpoints and their passive health.</summary>
-    public List<ClusterView> ClustersView() => _config.Current.Clusters.All.Select(cluster => new ClusterView(
-        cluster.Service.Name,
-        cluster.Endpoints.Select((endpoint, i) => new EndpointHealthView(
-            endpoint.ToString(),
-            cluster.HealthOf(i).ConsecutiveFailures,
-            cluster.HealthOf(i).IsEjected(Environment.TickCount64))).ToList())).ToList();
+    /// <summary>GET /clusters: each service's balancer, and its endpoints' health, in-flight count and latency estimate.</summary>
+    public List<ClusterView> ClustersView()
+    {
+        var now = Environment.TickCount64;
+        return _config.Current.Clusters.All.Select(cluster => new ClusterView(
+            cluster.Service.Name,
+            cluster.States.Select((state, i) => new EndpointHealthView(state.Address.ToString(), state.Health.ConsecutiveFailures, state.Health.IsEjected(now))
+            {
+                InFlight = state.InFlight,
+                EwmaLatencyMs = Math.Round(state.Latency.EstimateMs(now), 3),
+                Zone = cluster.Service.EndpointDetails.Length > i ? cluster.Service.EndpointDetails[i].Zone : null,
+            }).ToList())
+        {
+            LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
+        }).ToList();
+    }
 
     /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
     public async Task StartAsync()
@@ -253,6 +272,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await Registry.DisposeAsync().ConfigureAwait(false);
         await _reclaimer.DisposeAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
+        // After the HTTP server: every span has ended; shutdown flushes them (bounded by the export timeout).
+        Tracing?.Dispose();
         Tls?.Dispose();
         _tlsMetrics.Dispose();
     }

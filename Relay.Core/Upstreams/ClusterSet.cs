@@ -4,8 +4,10 @@ using Relay.Core.Config;
 namespace Relay.Core.Upstreams;
 
 /// <summary>
-/// The cluster states for one config snapshot. Built at reload; a service whose definition
-/// did not change keeps its previous state (cursor and health), so a reload is invisible to it.
+/// The cluster states for one config snapshot. Built at reload: a service whose definition did
+/// not change keeps its previous state (balancer cursor, endpoint states, so its HTTP pools too);
+/// a changed one gets a new state that keeps the health, in-flight count and latency of each
+/// endpoint that stayed, so a reload neither forgets a slow endpoint nor re-admits an ejected one.
 /// </summary>
 internal sealed class ClusterSet
 {
@@ -19,7 +21,7 @@ internal sealed class ClusterSet
         foreach (var service in services)
         {
             var kept = previous?._byName.GetValueOrDefault(service.Name);
-            states[service.Name] = kept is not null && SameDefinition(kept.Service, service) ? kept : new ClusterState(service);
+            states[service.Name] = kept is not null && SameDefinition(kept.Service, service) ? kept : new ClusterState(service, kept);
         }
         return new ClusterSet(states.ToFrozenDictionary(StringComparer.Ordinal));
     }
@@ -29,5 +31,6 @@ internal sealed class ClusterSet
     public IEnumerable<ClusterState> All => _byName.Values;
 
     private static bool SameDefinition(ServiceSnapshot a, ServiceSnapshot b) =>
-        a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing;
+        a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing && a.HashOn == b.HashOn
+        && a.OutlierDetection == b.OutlierDetection && a.CircuitBreakers == b.CircuitBreakers;
 }

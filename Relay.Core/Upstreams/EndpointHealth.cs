@@ -1,35 +1,105 @@
+using Relay.Core.Config;
+
 namespace Relay.Core.Upstreams;
 
 /// <summary>
-/// Passive health of one endpoint: after a failed connect it is ejected for a backoff that
-/// doubles per consecutive failure (1 s, 2 s, 4 s … capped at 30 s, Envoy's default base
-/// ejection time), so new connections stop paying a connect timeout for a dead endpoint.
+/// Passive health of one endpoint (outlier detection): streaks of 5xx responses, gateway errors
+/// and connect failures; when one reaches its threshold (or a mesh handshake fails) the endpoint
+/// may be ejected, for a time that doubles with each consecutive ejection. The cluster decides
+/// whether the ejection is allowed (max ejection percent: <see cref="ClusterState.Report"/>).
 /// </summary>
 internal sealed class EndpointHealth
 {
-    private static readonly long MaxEjectionMs = (long)TimeSpan.FromSeconds(30).TotalMilliseconds;
-    private const long BaseEjectionMs = 1000;
-
-    private int _consecutiveFailures;
+    private readonly Lock _lock = new();
+    private int _consecutive5xx;
+    private int _consecutiveGateway;
+    private int _consecutiveConnect;
+    private int _ejections;
     private long _ejectedUntilMs;
+    private readonly long[] _ejectionsByReason = new long[4];
+    private EjectionReason? _ejectedFor;
 
     public bool IsEjected(long nowMs) => nowMs < Volatile.Read(ref _ejectedUntilMs);
 
-    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
-
-    public void RecordSuccess()
+    /// <summary>The longest current failure streak, any kind (the /clusters figure).</summary>
+    public int ConsecutiveFailures
     {
-        if (Volatile.Read(ref _consecutiveFailures) != 0)
+        get
         {
-            Volatile.Write(ref _consecutiveFailures, 0);
-            Volatile.Write(ref _ejectedUntilMs, 0);
+            lock (_lock)
+            {
+                return Math.Max(_consecutiveConnect, Math.Max(_consecutive5xx, _consecutiveGateway));
+            }
         }
     }
 
-    public void RecordFailure(long nowMs)
+    /// <summary>Ejections in a row (the multiplier of the next ejection's time).</summary>
+    public int Ejections => Volatile.Read(ref _ejections);
+
+    public long EjectionsFor(EjectionReason reason) => Interlocked.Read(ref _ejectionsByReason[(int)reason]);
+
+    /// <summary>Records one outcome; returns the reason an ejection is due, if a threshold was reached.</summary>
+    public EjectionReason? Record(EndpointOutcome outcome, OutlierDetectionSnapshot policy, long nowMs)
     {
-        var failures = Interlocked.Increment(ref _consecutiveFailures);
-        var backoff = Math.Min(MaxEjectionMs, BaseEjectionMs << Math.Min(failures - 1, 5));
-        Volatile.Write(ref _ejectedUntilMs, nowMs + backoff);
+        lock (_lock)
+        {
+            switch (outcome)
+            {
+                case EndpointOutcome.Connected:
+                    _consecutiveConnect = 0;
+                    if (_ejectedFor == EjectionReason.ConnectFailure)
+                    {
+                        // Tried as a last resort and it answered: the one thing that ejected it is over.
+                        Volatile.Write(ref _ejectedUntilMs, 0);
+                        _ejectedFor = null;
+                    }
+                    ForgetEjectionsIfLongHealthy(policy, nowMs);
+                    return null;
+                case EndpointOutcome.Responded:
+                    _consecutive5xx = 0;
+                    _consecutiveGateway = 0;
+                    ForgetEjectionsIfLongHealthy(policy, nowMs);
+                    return null;
+                case EndpointOutcome.ServerError:
+                    _consecutiveGateway = 0;
+                    return ++_consecutive5xx >= policy.Consecutive5xx ? EjectionReason.Consecutive5xx : null;
+                case EndpointOutcome.GatewayError:
+                    ++_consecutive5xx;
+                    return ++_consecutiveGateway >= policy.ConsecutiveGatewayErrors ? EjectionReason.ConsecutiveGatewayErrors
+                        : _consecutive5xx >= policy.Consecutive5xx ? EjectionReason.Consecutive5xx : null;
+                case EndpointOutcome.ConnectFailed:
+                    return ++_consecutiveConnect >= policy.ConsecutiveConnectFailures ? EjectionReason.ConnectFailure : null;
+                default:
+                    return EjectionReason.TlsFailure;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ejects for base × 2^(ejections in a row), capped at the max. The response streaks start
+    /// afresh (a returning endpoint gets a full streak's chances); the connect-failure streak runs
+    /// on until a connect succeeds, so a still-dead endpoint is ejected again at its first failure.
+    /// </summary>
+    public void Eject(EjectionReason reason, OutlierDetectionSnapshot policy, long nowMs)
+    {
+        lock (_lock)
+        {
+            var ms = policy.BaseEjectionTime.TotalMilliseconds * Math.Pow(2, Math.Min(_ejections, 20));
+            Volatile.Write(ref _ejectedUntilMs, nowMs + (long)Math.Min(ms, policy.MaxEjectionTime.TotalMilliseconds));
+            _ejections++;
+            _ejectedFor = reason;
+            _consecutive5xx = 0;
+            _consecutiveGateway = 0;
+            Interlocked.Increment(ref _ejectionsByReason[(int)reason]);
+        }
+    }
+
+    /// <summary>A success after the endpoint has stayed in for the max ejection time: the next ejection starts from the base again.</summary>
+    private void ForgetEjectionsIfLongHealthy(OutlierDetectionSnapshot policy, long nowMs)
+    {
+        if (_ejections > 0 && nowMs - _ejectedUntilMs >= policy.MaxEjectionTime.TotalMilliseconds)
+        {
+            _ejections = 0;
+        }
     }
 }

@@ -16,21 +16,38 @@ internal static class UpstreamConnector
         ClusterState cluster, int[] order, TimeSpan timeout, IConnectAttemptSink attempts, CancellationToken cancellationToken)
     {
         var lastFailure = CloseReason.NoHealthyEndpoint;
-        foreach (var index in order)
+        for (var i = 0; i < order.Length; i++)
         {
-            var endpoint = cluster.Endpoints[index];
-            var attempt = await ConnectAsync(endpoint, cluster.Service.Name, timeout, attempts, cancellationToken).ConfigureAwait(false);
+            // Each failover attempt is a retry: at circuit_breakers.max_retries in progress, the
+            // connection fails with what it has rather than adding load to a failing service.
+            if (i > 0 && !cluster.Breakers.TryRetry())
+            {
+                break;
+            }
+            var index = order[i];
+            UpstreamConnectResult attempt;
+            try
+            {
+                attempt = await ConnectAsync(cluster.Endpoints[index], cluster.Service.Name, timeout, attempts, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (i > 0)
+                {
+                    cluster.Breakers.EndRetry();
+                }
+            }
             if (attempt.Socket is not null)
             {
-                cluster.HealthOf(index).RecordSuccess();
-                return attempt;
+                cluster.Report(index, EndpointOutcome.Connected, Environment.TickCount64);
+                return attempt with { Index = index };
             }
             if (cancellationToken.IsCancellationRequested || attempt.Failure == CloseReason.ResourceExhausted)
             {
                 // Out of descriptors is Relay's state, not the endpoint's: no ejection, no failover.
                 return attempt;
             }
-            cluster.HealthOf(index).RecordFailure(Environment.TickCount64);
+            cluster.Report(index, EndpointOutcome.ConnectFailed, Environment.TickCount64);
             lastFailure = attempt.Failure;
         }
         return UpstreamConnectResult.Failed(lastFailure, null);
@@ -41,8 +58,9 @@ internal static class UpstreamConnector
     {
         var started = Stopwatch.GetTimestamp();
         var result = await ConnectAsync(endpoint, timeout, cancellationToken).ConfigureAwait(false);
-        attempts.Attempted(service, Stopwatch.GetElapsedTime(started), result.Socket is not null);
-        return result;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        attempts.Attempted(service, elapsed, result.Socket is not null);
+        return result with { Elapsed = elapsed };
     }
 
     private static async Task<UpstreamConnectResult> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
@@ -79,6 +97,12 @@ internal static class UpstreamConnector
 /// <summary>A connected socket, or why none could be had.</summary>
 internal readonly record struct UpstreamConnectResult(Socket? Socket, NetEndpoint? Endpoint, CloseReason Failure)
 {
+    /// <summary>The endpoint's index in its cluster when connected through one; -1 otherwise.</summary>
+    public int Index { get; init; } = -1;
+
+    /// <summary>How long the (last) connect attempt took.</summary>
+    public TimeSpan Elapsed { get; init; }
+
     public static UpstreamConnectResult Connected(Socket socket, NetEndpoint endpoint) => new(socket, endpoint, CloseReason.Completed);
 
     public static UpstreamConnectResult Failed(CloseReason reason, NetEndpoint? endpoint) => new(null, endpoint, reason);

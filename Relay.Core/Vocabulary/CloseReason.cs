@@ -3,7 +3,8 @@ namespace Relay.Core.Vocabulary;
 /// <summary>
 /// Why a proxied connection ended. The numeric ranges group the side at fault: 0–9 normal,
 /// 10–19 client side, 20–29 upstream side, 30–39 TLS, 40–49 policy, 50–59 Relay itself,
-/// 60–69 traffic management (routes, retries, timeouts, faults).
+/// 60–69 traffic management (routes, retries, timeouts, faults), 70–79 upstream admission
+/// (circuit breakers, rate limits).
 /// The snake_case name is the metric label and the access-log field, so names are stable API.
 /// </summary>
 public enum CloseReason
@@ -69,6 +70,20 @@ public enum CloseReason
 
     /// <summary>HTTP: the route's fault injection aborted the request (its configured status, x-relay-error fault_injected).</summary>
     FaultInjected = 62,
+
+    // 70–79: upstream admission (circuit breakers, local rate limits): Relay refused before connecting.
+
+    /// <summary>The service's circuit_breakers.max_connections upstream connections are open (L4: refused connection).</summary>
+    UpstreamOverflowConnections = 70,
+
+    /// <summary>HTTP: max_requests are in flight and max_pending_requests wait already, or the wait outlasted the connect timeout (a 503).</summary>
+    UpstreamOverflowRequests = 71,
+
+    /// <summary>HTTP: the inbound port's rate_limit has no token for this request (a 429 with Retry-After).</summary>
+    RateLimited = 72,
+
+    /// <summary>The inbound port's connection_rate_limit has no token for this connection (reset at accept).</summary>
+    ConnectionRateLimited = 73,
 }
 
 public static class CloseReasonNames

@@ -14,6 +14,9 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
     public long StartedAt { get; private set; } = startedAt;
     public OriginalDestination? Destination { get; set; }
     public string? Service { get; set; }
+
+    /// <summary>The service counted in the per-service active gauge, until the record is closed.</summary>
+    public string? ActiveService { get; set; }
     public NetEndpoint? Endpoint { get; set; }
     public long BytesToUpstream { get; set; }
     public long BytesToClient { get; set; }

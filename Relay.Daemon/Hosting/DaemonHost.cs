@@ -95,7 +95,8 @@ internal static partial class DaemonHost
         Config: () => runtime.ConfigView,
         Clusters: () => runtime.ClustersView(),
         Certs: () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null,
-        Json: AdminViewsJsonContext.Default);
+        Json: AdminViewsJsonContext.Default,
+        Stats: () => runtime.Stats.View(DateTimeOffset.UtcNow));
 
     private static PosixSignalRegistration Register(PosixSignal signal, Channel<PosixSignal> signals) =>
         PosixSignalRegistration.Create(signal, context =>

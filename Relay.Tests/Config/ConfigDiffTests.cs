@@ -32,8 +32,8 @@ public sealed class ConfigDiffTests
     [Fact]
     public void SameFile_AndDefaultsWrittenOut_NoChanges()
     {
-        // Writing a default out (round-robin; connect timeout = limits.connect_timeout's 2s) compiles the same.
-        var explicitDefaults = Edit("    protocol: http\n", "    protocol: http\n    load_balancing: round-robin\n    timeouts: {connect: 2s}\n");
+        // Writing a default out (peak-ewma for HTTP; connect timeout = limits.connect_timeout's 2s) compiles the same.
+        var explicitDefaults = Edit("    protocol: http\n", "    protocol: http\n    load_balancing: peak-ewma\n    timeouts: {connect: 2s}\n    circuit_breakers: {max_requests: 1024}\n");
 
         Assert.Empty(Diff(Base));
         Assert.Empty(Diff(explicitDefaults));
@@ -114,6 +114,22 @@ public sealed class ConfigDiffTests
         Assert.Contains(new ConfigChange(ChangeKind.Changed, "services[billing].port", "81", "83"), changes);
         Assert.Contains(new ConfigChange(ChangeKind.Changed, "limits.connect_timeout", "2s", "500ms"), changes);
         Assert.Equal(new ConfigChange(ChangeKind.Changed, "services[orders].routes[split].timeouts.request", "none", "2s"), Assert.Single(timeout));
+    }
+
+    [Fact]
+    public void BalancingKeys_LoadBalancerBreakersAndRateLimit_ReportedPerKey()
+    {
+        var changes = Diff(Edit("    protocol: http\n", "    protocol: http\n    load_balancing: least-request\n    circuit_breakers: {max_requests: 10}\n")
+            .Replace("inbound: [{port: 8080}]", "inbound: [{port: 8080, protocol: auto, rate_limit: {requests_per_second: 100, burst: 20}}]", StringComparison.Ordinal));
+
+        Assert.Equal(
+            [
+                new ConfigChange(ChangeKind.Changed, "inbound[8080].protocol", "tcp", "auto"),
+                new ConfigChange(ChangeKind.Changed, "inbound[8080].rate_limit", "none", "100 per s, burst 20"),
+                new ConfigChange(ChangeKind.Changed, "services[orders].load_balancing", "peak-ewma", "least-request"),
+                new ConfigChange(ChangeKind.Changed, "services[orders].circuit_breakers.max_requests", "1024", "10"),
+            ],
+            changes);
     }
 
     [Fact]

@@ -148,7 +148,7 @@ public sealed class ServicesSectionTests
     {
         var error = SingleError(MeshHeader + "services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    load_balancing: p2c-ewma\n");
 
-        AssertError(error, 7, 21, "services.orders.load_balancing", "'p2c-ewma' is not one of: round-robin");
+        AssertError(error, 7, 21, "services.orders.load_balancing", "'p2c-ewma' is not one of: round-robin, random, least-request, peak-ewma, ring-hash");
     }
 
     [Fact]

@@ -69,6 +69,17 @@ internal sealed class PrometheusServer : IAsyncDisposable
         return double.Parse(value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>How many series an instant query returns (0: no data); fails when Prometheus rejects the query.</summary>
+    public async Task<int> SeriesCountAsync(string promql)
+    {
+        using var response = await _http.GetAsync("api/v1/query?query=" + Uri.EscapeDataString(promql));
+        var json = await response.Content.ReadAsStringAsync();
+        using var doc = JsonDocument.Parse(json);
+        Assert.True(doc.RootElement.GetProperty("status").GetString() == "success", $"{promql}: {json}");
+        var data = doc.RootElement.GetProperty("data");
+        return data.GetProperty("resultType").GetString() == "vector" ? data.GetProperty("result").GetArrayLength() : 1;
+    }
+
     /// <summary>Polls a query until it returns <paramref name="expected"/> (the last scrape may lag the traffic by a second).</summary>
     public async Task WaitForValueAsync(string promql, double expected, TimeSpan timeout)
     {

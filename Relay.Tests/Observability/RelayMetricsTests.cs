@@ -14,17 +14,18 @@ public sealed class RelayMetricsTests
 
         metrics.ConnectionOpened(Direction.Outbound);
         metrics.ConnectionOpened(Direction.Outbound);
-        metrics.ConnectionClosed(Direction.Outbound, CloseReason.UpstreamConnectFailed, 10, 0, TimeSpan.FromMilliseconds(3));
+        metrics.ConnectionClosed(Direction.Outbound, CloseReason.UpstreamConnectFailed, 10, 0, TimeSpan.FromMilliseconds(3), "orders");
         var text = exporter.Scrape();
 
         Assert.Contains("relay_connections_opened_total{direction=\"outbound\"} 2\n", text);
         Assert.Contains("relay_connections_active{direction=\"outbound\"} 1\n", text);
         Assert.Contains("relay_connections_closed_total{direction=\"outbound\",reason=\"upstream_connect_failed\"} 1\n", text);
-        Assert.Contains("relay_bytes_total{direction=\"outbound\",flow=\"client_to_upstream\"} 10\n", text);
+        Assert.Contains("relay_bytes_total{direction=\"outbound\",flow=\"client_to_upstream\",service=\"orders\"} 10\n", text);
         Assert.DoesNotContain("flow=\"upstream_to_client\"", text);
-        Assert.Contains("relay_connection_duration_seconds_bucket{direction=\"outbound\",le=\"0.0025\"} 0\n", text);
-        Assert.Contains("relay_connection_duration_seconds_bucket{direction=\"outbound\",le=\"0.005\"} 1\n", text);
-        Assert.Contains("relay_connection_duration_seconds_bucket{direction=\"outbound\",le=\"3600\"} 1\n", text);
+        Assert.Contains("relay_connection_duration_seconds_bucket{direction=\"outbound\",service=\"orders\",le=\"0.0025\"} 0\n", text);
+        Assert.Contains("relay_connection_duration_seconds_bucket{direction=\"outbound\",service=\"orders\",le=\"0.005\"} 1\n", text);
+        Assert.Contains("relay_connection_duration_seconds_bucket{direction=\"outbound\",service=\"orders\",le=\"3600\"} 1\n", text);
+        Assert.Contains("relay_service_connections_total{direction=\"outbound\",result=\"failure\",service=\"orders\"} 1\n", text);
         Assert.Contains("relay_build_info{version=\"1.2.3\"} 1\n", text);
     }
 

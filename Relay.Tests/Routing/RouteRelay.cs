@@ -54,6 +54,8 @@ internal sealed class RouteRelay : IAsyncDisposable
     public static string Sections(int v1, int v2, int listen, string protocol, string routes) =>
         "services:\n  app:\n    port: 80\n    mesh_tls: false\n"
         + $"    protocol: {protocol}\n"
+        // Pinned: these tests assert round robin's turns within a subset (HTTP services default to peak-ewma).
+        + "    load_balancing: round-robin\n"
         + "    endpoints:\n"
         + $"      - {{ address: \"127.0.0.1:{v1}\", labels: {{ version: v1 }} }}\n"
         + $"      - {{ address: \"127.0.0.1:{v2}\", labels: {{ version: v2 }} }}\n"

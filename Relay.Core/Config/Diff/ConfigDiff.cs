@@ -19,6 +19,7 @@ public static class ConfigDiff
         Tls(d, before.Tls, after.Tls);
         Capture(d, before.Capture, after.Capture);
         d.Field("admin.address", before.Admin.Address.ToString(), after.Admin.Address.ToString());
+        Tracing(d, before.Tracing, after.Tracing);
         Limits(d, before.Limits, after.Limits);
         d.Keyed("inbound", before.Inbound, after.Inbound, p => Invariant($"{p.Port}"), InboundSummary, Inbound);
         d.Keyed("services", before.Services, after.Services, s => s.Name, ServiceSummary, Service);
@@ -49,6 +50,29 @@ public static class ConfigDiff
         d.Field("tls.key", a.KeyPath, b.KeyPath);
         d.Field("tls.trust_bundle", a.TrustBundlePath, b.TrustBundlePath);
         d.Field("tls.min_version", a.MinVersion.ToString(), b.MinVersion.ToString());
+    }
+
+    private static void Tracing(DiffBuilder d, TracingSnapshot? a, TracingSnapshot? b)
+    {
+        switch (a, b)
+        {
+            case (null, null):
+                return;
+            case (null, { } added):
+                d.Added("tracing", $"otlp_endpoint {added.OtlpEndpoint}");
+                return;
+            case ({ } removed, null):
+                d.Removed("tracing", $"otlp_endpoint {removed.OtlpEndpoint}");
+                return;
+        }
+        d.Field("tracing.otlp_endpoint", a!.OtlpEndpoint.ToString(), b!.OtlpEndpoint.ToString());
+        d.Field("tracing.protocol", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(a.Protocol.ToString()), System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(b.Protocol.ToString()));
+        d.Field("tracing.sampling_ratio", Number(a.SamplingRatio), Number(b.SamplingRatio));
+        d.Field("tracing.max_queue_size", Invariant($"{a.MaxQueueSize}"), Invariant($"{b.MaxQueueSize}"));
+        d.Field("tracing.max_export_batch_size", Invariant($"{a.MaxExportBatchSize}"), Invariant($"{b.MaxExportBatchSize}"));
+        d.Field("tracing.schedule_delay", Duration(a.ScheduleDelay), Duration(b.ScheduleDelay));
+        d.Field("tracing.export_timeout", Duration(a.ExportTimeout), Duration(b.ExportTimeout));
+        d.Field("tracing.service_name", a.ServiceName, b.ServiceName);
     }
 
     private static void Capture(DiffBuilder d, CaptureSnapshot a, CaptureSnapshot b)
@@ -89,7 +113,11 @@ public static class ConfigDiff
         d.Field($"{key}.mtls", Word(a.Mtls), Word(b.Mtls));
         d.Field($"{key}.allow", a.Allow is { } x ? Set(x) : "absent", b.Allow is { } y ? Set(y) : "absent");
         d.Field($"{key}.idle_timeout", Duration(a.IdleTimeout), Duration(b.IdleTimeout));
+        d.Field($"{key}.rate_limit", Rate(a.RateLimit), Rate(b.RateLimit));
+        d.Field($"{key}.connection_rate_limit", Rate(a.ConnectionRateLimit), Rate(b.ConnectionRateLimit));
     }
+
+    private static string Rate(RateLimitSnapshot? rate) => rate is null ? "none" : Invariant($"{rate.PerSecond} per s, burst {rate.Burst}");
 
     private static string ServiceSummary(ServiceSnapshot s) =>
         Invariant($"port {s.Port}, protocol {Word(s.Protocol)}, {s.Endpoints.Length} endpoints, {s.Routes.Length} routes");
@@ -102,6 +130,9 @@ public static class ConfigDiff
         d.Field($"{key}.mesh_tls", Bool(a.MeshTls), Bool(b.MeshTls));
         d.Field($"{key}.protocol", Word(a.Protocol), Word(b.Protocol));
         d.Field($"{key}.load_balancing", Word(a.LoadBalancing), Word(b.LoadBalancing));
+        d.Field($"{key}.hash_on", a.HashOn?.ToString() ?? "none", b.HashOn?.ToString() ?? "none");
+        Outliers(d, $"{key}.outlier_detection", a.OutlierDetection, b.OutlierDetection);
+        Breakers(d, $"{key}.circuit_breakers", a.CircuitBreakers, b.CircuitBreakers);
         d.Field($"{key}.timeouts.connect", Duration(a.ConnectTimeout), Duration(b.ConnectTimeout));
         d.Field($"{key}.timeouts.idle", Duration(a.IdleTimeout), Duration(b.IdleTimeout));
         d.Keyed($"{key}.endpoints", a.EndpointDetails, b.EndpointDetails, e => e.Address.ToString(), EndpointSummary, Endpoint);
@@ -110,6 +141,25 @@ public static class ConfigDiff
         d.Keyed($"{key}.routes", a.Routes, b.Routes, r => r.Name, RouteSummary, Route);
         // First match wins, so route order is behaviour.
         d.Order($"{key}.routes", a.Routes.Select(r => r.Name), b.Routes.Select(r => r.Name));
+    }
+
+    private static void Outliers(DiffBuilder d, string key, OutlierDetectionSnapshot a, OutlierDetectionSnapshot b)
+    {
+        d.Field($"{key}.consecutive_5xx", Invariant($"{a.Consecutive5xx}"), Invariant($"{b.Consecutive5xx}"));
+        d.Field($"{key}.consecutive_gateway_errors", Invariant($"{a.ConsecutiveGatewayErrors}"), Invariant($"{b.ConsecutiveGatewayErrors}"));
+        d.Field($"{key}.consecutive_connect_failures", Invariant($"{a.ConsecutiveConnectFailures}"), Invariant($"{b.ConsecutiveConnectFailures}"));
+        d.Field($"{key}.base_ejection_time", Duration(a.BaseEjectionTime), Duration(b.BaseEjectionTime));
+        d.Field($"{key}.max_ejection_time", Duration(a.MaxEjectionTime), Duration(b.MaxEjectionTime));
+        d.Field($"{key}.max_ejection_percent", Invariant($"{a.MaxEjectionPercent}"), Invariant($"{b.MaxEjectionPercent}"));
+        d.Field($"{key}.panic_threshold", Invariant($"{a.PanicThreshold}"), Invariant($"{b.PanicThreshold}"));
+    }
+
+    private static void Breakers(DiffBuilder d, string key, CircuitBreakersSnapshot a, CircuitBreakersSnapshot b)
+    {
+        d.Field($"{key}.max_connections", Invariant($"{a.MaxConnections}"), Invariant($"{b.MaxConnections}"));
+        d.Field($"{key}.max_pending_requests", Invariant($"{a.MaxPendingRequests}"), Invariant($"{b.MaxPendingRequests}"));
+        d.Field($"{key}.max_requests", Invariant($"{a.MaxRequests}"), Invariant($"{b.MaxRequests}"));
+        d.Field($"{key}.max_retries", Invariant($"{a.MaxRetries}"), Invariant($"{b.MaxRetries}"));
     }
 
     private static string EndpointSummary(EndpointSnapshot e) => e.Zone is { } zone ? $"labels {Labels(e.Labels)}, zone {zone}" : $"labels {Labels(e.Labels)}";

@@ -21,6 +21,10 @@ internal static class ConfigWords
     public static readonly IReadOnlyDictionary<string, LoadBalancing> LoadBalancers = new Dictionary<string, LoadBalancing>
     {
         ["round-robin"] = LoadBalancing.RoundRobin,
+        ["random"] = LoadBalancing.Random,
+        ["least-request"] = LoadBalancing.LeastRequest,
+        ["peak-ewma"] = LoadBalancing.PeakEwma,
+        ["ring-hash"] = LoadBalancing.RingHash,
     };
 
     public static readonly IReadOnlyDictionary<string, AppProtocol> Protocols = new Dictionary<string, AppProtocol>

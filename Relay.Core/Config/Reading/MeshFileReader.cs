@@ -6,7 +6,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>The document root → <see cref="MeshFileConfig"/>, one section reader per key.</summary>
 internal static class MeshFileReader
 {
-    private static readonly string[] Keys = ["mesh", "tls", "capture", "admin", "limits", "inbound", "services", "listeners"];
+    private static readonly string[] Keys = ["mesh", "tls", "capture", "admin", "limits", "inbound", "services", "listeners", "tracing"];
 
     public static MeshFileConfig? Read(YamlNode root, ConfigErrorSink errors)
     {
@@ -22,6 +22,9 @@ internal static class MeshFileReader
             LimitsSectionReader.Read(file.Mapping("limits", LimitsSectionReader.Keys), file.Location.Child("limits")),
             InboundSectionReader.Read(file),
             ServicesSectionReader.Read(file),
-            ListenersSectionReader.Read(file));
+            ListenersSectionReader.Read(file))
+        {
+            Tracing = TracingSectionReader.Read(file.Mapping("tracing", TracingSectionReader.Keys)),
+        };
     }
 }

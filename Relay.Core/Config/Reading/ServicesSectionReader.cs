@@ -9,7 +9,7 @@ namespace Relay.Core.Config.Reading;
 internal static class ServicesSectionReader
 {
     public static readonly string[] Keys =
-        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes"];
+        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes", "hash_on", "outlier_detection", "circuit_breakers"];
 
     private static readonly string[] TimeoutKeys = ["connect", "idle"];
 
@@ -41,7 +41,12 @@ internal static class ServicesSectionReader
         s.Scalar("load_balancing", ScalarParsers.OneOf(ConfigWords.LoadBalancers)),
         ReadTimeouts(s.Mapping("timeouts", TimeoutKeys)),
         s.Scalar("protocol", ScalarParsers.OneOf(ConfigWords.Protocols)),
-        RoutesReader.Read(s));
+        RoutesReader.Read(s))
+    {
+        HashOn = s.Scalar("hash_on", ScalarParsers.Text<HashOn>(HashOn.TryParse)),
+        OutlierDetection = OutlierDetectionReader.Read(s.Mapping("outlier_detection", OutlierDetectionReader.Keys)),
+        CircuitBreakers = CircuitBreakersReader.Read(s.Mapping("circuit_breakers", CircuitBreakersReader.Keys)),
+    };
 
     private static ServiceTimeoutsConfig? ReadTimeouts(MappingReader? t) => t is null
         ? null

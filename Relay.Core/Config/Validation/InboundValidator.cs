@@ -19,6 +19,7 @@ internal static class InboundValidator
             }
             ValueRules.NoDuplicates(port.Allow, errors);
             NotExcluded(port.Port, file.Capture, errors);
+            RateLimitValidator.Validate(port, errors);
         }
     }
 

@@ -14,5 +14,6 @@ internal static class MeshFileValidator
         PortCollisionValidator.Validate(file, errors);
         ServiceDestinationValidator.Validate(file.Services, errors);
         ListenersValidator.Validate(file, errors);
+        TracingValidator.Validate(file.Tracing, errors);
     }
 }

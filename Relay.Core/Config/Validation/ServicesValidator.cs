@@ -18,6 +18,25 @@ internal static partial class ServicesValidator
             Addresses(service.Addresses, errors);
             Endpoints(service, errors);
             Identities(service, tlsConfigured, errors);
+            HashOn(service, errors);
+            OutlierDetectionValidator.Validate(service.OutlierDetection, errors);
+            CircuitBreakersValidator.Validate(service.CircuitBreakers, errors);
+        }
+    }
+
+    private static void HashOn(ServiceConfig service, ConfigErrorSink errors)
+    {
+        if (service.HashOn is not { } hashOn)
+        {
+            return;
+        }
+        if (service.LoadBalancing?.Value != LoadBalancing.RingHash)
+        {
+            errors.Add(hashOn.Location, "applies only with load_balancing: ring-hash");
+        }
+        else if (hashOn.Value.Header is not null && (service.Protocol?.Value ?? ConfigDefaults.Protocol) is AppProtocol.Tcp or AppProtocol.Auto)
+        {
+            errors.Add(hashOn.Location, "a header can be hashed only for a protocol: http, http2 or grpc service (a tcp or auto connection may have no request); use client-address");
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             {
                 return next is null ? refusal : CloseReason.InboundPortNotDeclared;
             }
-            record.Service = next.ServiceName;
+            recorder.Routed(record, next.ServiceName);
             var verdict = MeshChannelPolicy.Judge(channel, port, active.Tls);
             record.Policy = port.Allow is null ? "-" : verdict == CloseReason.PolicyDenied ? "deny" : verdict == CloseReason.Completed ? "allow" : "-";
             if (verdict != CloseReason.Completed)
@@ -91,36 +91,63 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
         return await channel.AcceptStreamAsync(registry.Draining).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A service's connection counts against its circuit_breakers.max_connections from before the
+    /// connect to the end of the copy; over the limit the client is refused (reset) at once.
+    /// </summary>
     private async Task<CloseReason> ForwardAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)
+    {
+        if (target.Cluster is not { } cluster)
+        {
+            return await ForwardAdmittedAsync(clientEnd, target, connection, tls, bufferSize, record).ConfigureAwait(false);
+        }
+        if (!cluster.Breakers.TryOpenConnection())
+        {
+            return CloseReason.UpstreamOverflowConnections;
+        }
+        try
+        {
+            return await ForwardAdmittedAsync(clientEnd, target, connection, tls, bufferSize, record).ConfigureAwait(false);
+        }
+        finally
+        {
+            cluster.Breakers.CloseConnection();
+        }
+    }
+
+    private async Task<CloseReason> ForwardAdmittedAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime? tls, int bufferSize, ConnectionRecord record)
     {
         if (OutboundSecurity.Applies(target.Service, tls))
         {
             return await ForwardMeshAsync(clientEnd, target, connection, tls!, bufferSize, record).ConfigureAwait(false);
         }
-        var upstream = await ConnectAsync(target, null, record).ConfigureAwait(false);
+        var upstream = await ConnectAsync(target, target.Cluster is null ? null : target.PickOrder(record.Client), record).ConfigureAwait(false);
         if (upstream.Socket is null)
         {
             return upstream.Failure;
         }
+        using var lease = Lease(target, upstream.Index, upstream.Elapsed);
         await using var upstreamEnd = ConnectionEnd.ForSocket(upstream.Socket, bufferSize);
         return await CopyAsync(clientEnd, upstreamEnd, connection, record).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Outbound to a mesh service: an idle relay/2 connection to the endpoint round robin picked
+    /// Outbound to a mesh service: an idle relay/2 connection to the endpoint the balancer picked
     /// if the pool has one, else connect and handshake (and pool the connection afterwards).
     /// </summary>
     private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime tls, int bufferSize, ConnectionRecord record)
     {
-        var order = target.PickOrder();
+        var order = target.PickOrder(record.Client);
         // Read once: the handshake below and the pool key must name the same material.
         var credentials = tls.Store.Current;
         var key = new MeshPoolKey(target.Cluster!.Endpoints[order[0]], target.Service!.Identities, credentials);
         var channel = tls.Pool.TryTake(key);
+        EndpointLease? lease = null;
         if (channel is not null)
         {
             record.Endpoint = key.Endpoint;
             record.Tls = channel.Facts;
+            lease = Lease(target, order[0], null);
         }
         else
         {
@@ -129,15 +156,22 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             {
                 return upstream.Failure;
             }
+            lease = Lease(target, upstream.Index, upstream.Elapsed);
             var secured = await OutboundSecurity.SecureAsync(upstream.Socket, upstream.Endpoint!.Value, target.Service, tls, credentials, record).ConfigureAwait(false);
             if (secured.Stream is null)
             {
+                if (TlsFailure.Is(secured.Failure))
+                {
+                    target.Cluster!.Report(upstream.Index, EndpointOutcome.TlsFailed, Environment.TickCount64);
+                }
+                lease?.Dispose();
                 upstream.Socket.Dispose();
                 return secured.Failure;
             }
             if (secured.Channel is not { } fresh)
             {
                 // relay/1 peer: one app connection for this TLS connection.
+                using var legacyLease = lease;
                 await using var legacyEnd = new ConnectionEnd(upstream.Socket, secured.Stream, bufferSize);
                 return await CopyAsync(clientEnd, legacyEnd, connection, record).ConfigureAwait(false);
             }
@@ -146,6 +180,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             fresh.OnReusable = c => pool.Return(freshKey, c);
             channel = fresh;
         }
+        using var held = lease;
         try
         {
             await channel.OpenStreamAsync(CancellationToken.None).ConfigureAwait(false);
@@ -158,6 +193,24 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
         record.MeshStream = channel.Streams;
         await using var upstreamEnd = new ConnectionEnd(channel.Socket, channel, bufferSize);
         return await CopyAsync(clientEnd, upstreamEnd, connection, record).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The connection counts as in flight on its endpoint until it ends (least-request, peak-EWMA);
+    /// a fresh connect's duration is the L4 latency sample (Linkerd's TCP balancer sees no more).
+    /// </summary>
+    private static EndpointLease? Lease(UpstreamTarget target, int index, TimeSpan? connectTime)
+    {
+        if (target.Cluster is null || index < 0)
+        {
+            return null;
+        }
+        var lease = target.Cluster.StateOf(index).Begin();
+        if (connectTime is { } rtt)
+        {
+            lease.Observe(rtt);
+        }
+        return lease;
     }
 
     private async Task<UpstreamConnectResult> ConnectAsync(UpstreamTarget target, int[]? order, ConnectionRecord record)
