@@ -30,13 +30,16 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
-    public void SameFile_AndDefaultsWrittenOut_NoChanges()
+    public void SameFile_DefaultsWrittenOut_Comments_NoChanges()
     {
         // Writing a default out (peak-ewma for HTTP; connect timeout = limits.connect_timeout's 2s) compiles the same.
         var explicitDefaults = Edit("    protocol: http\n", "    protocol: http\n    load_balancing: peak-ewma\n    timeouts: {connect: 2s}\n    circuit_breakers: {max_requests: 1024}\n");
 
         Assert.Empty(Diff(Base));
         Assert.Empty(Diff(explicitDefaults));
+        // A comment changes the revision, not the config.
+        Assert.NotEqual(Valid(Base).Revision, Valid(Base + "# reviewed\n").Revision);
+        Assert.Empty(Diff(Base + "# reviewed\n"));
     }
 
     [Fact]
