@@ -117,6 +117,9 @@ public sealed class ConfigDiffTests
         Assert.Contains(new ConfigChange(ChangeKind.Changed, "services[billing].port", "81", "83"), changes);
         Assert.Contains(new ConfigChange(ChangeKind.Changed, "limits.connect_timeout", "2s", "500ms"), changes);
         Assert.Equal(new ConfigChange(ChangeKind.Changed, "services[orders].routes[split].timeouts.request", "none", "2s"), Assert.Single(timeout));
+        var retries = Assert.Single(Diff(Edit("weight: 10}]\n", "weight: 10}]\n        retries: {attempts: 3, on: [5xx, connect-failure]}\n")));
+        Assert.Equal(("services[orders].routes[split].retries", "none"), (retries.Key, retries.Before));
+        Assert.StartsWith("attempts 3, on [connect-failure, 5xx], codes [], grpc [], backoff 25ms..250ms", retries.After, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ internal static class DiffValues
 
     public static string Retries(RetryPolicy? retries) => retries is null
         ? "none"
-        : Invariant($"attempts {retries.Attempts}, on {retries.On}, codes {Set(retries.Codes)}, grpc {Set(retries.GrpcStatuses)}, backoff {Duration(retries.BackoffBase)}..{Duration(retries.BackoffMax)}, budget {Number(retries.Budget.Ratio)}/{retries.Budget.MinPerSecond} per s/{Duration(retries.Budget.Ttl)}");
+        : Invariant($"attempts {retries.Attempts}, on {List(RetryCompiler.Conditions.Where(c => retries.On.HasFlag(c.Value)).Select(c => c.Key))}, codes {Set(retries.Codes)}, grpc {Set(retries.GrpcStatuses)}, backoff {Duration(retries.BackoffBase)}..{Duration(retries.BackoffMax)}, budget {Number(retries.Budget.Ratio)}/{retries.Budget.MinPerSecond} per s/{Duration(retries.Budget.Ttl)}");
 
     private static string Value(ValueMatch m) => m.Kind == ValueMatchKind.Present ? $"{m.Name} present" : $"{m.Name} {Word(m.Kind)} {m.Value}";
 }
