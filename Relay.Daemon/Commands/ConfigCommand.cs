@@ -9,7 +9,8 @@ namespace Relay.Daemon.Commands;
 /// <c>relay config status|history|rollback</c>: what the daemon runs, what it ran, and going back.
 /// Reads the daemon's state directory (state.json, history/) and validates the config file itself.
 /// Exit codes: status 0 in sync, 1 drift or daemon state unknown, 2 file invalid;
-/// rollback 0 running, 1 not applied, 2 nothing to roll back to.
+/// rollback 0 running, 1 not applied, 2 nothing to roll back to;
+/// diff (as diff(1) and <c>git diff --exit-code</c>) 0 no changes, 1 changes, 2 a side invalid.
 /// </summary>
 internal static class ConfigCommand
 {
@@ -18,10 +19,11 @@ internal static class ConfigCommand
 
     public static Command Create()
     {
-        var command = new Command("config", "Show the running config revision, its history, or roll back to an earlier one.");
+        var command = new Command("config", "Show the running config revision, its history, what a candidate file would change, or roll back to an earlier one.");
         command.Subcommands.Add(Status());
         command.Subcommands.Add(History());
         command.Subcommands.Add(Rollback());
+        command.Subcommands.Add(ConfigDiffCommand.Create(ConfigOption()));
         return command;
     }
 
