@@ -41,7 +41,12 @@ internal static class FreePorts
                 sockets.Add(socket);
                 socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             }
-            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+            int[] ports = [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+            foreach (var port in ports)
+            {
+                Given.TryAdd(port, true);
+            }
+            return ports;
         }
         finally
         {
