@@ -1,7 +1,7 @@
 namespace Relay.Core.Runtime;
 
 /// <summary>How a reload attempt ended.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(SnakeCaseEnumConverter<ReloadOutcome>))]
+[System.Text.Json.Serialization.JsonConverter(typeof(Relay.Core.Vocabulary.SnakeCaseEnumConverter<ReloadOutcome>))]
 public enum ReloadOutcome
 {
     /// <summary>A new revision is running.</summary>

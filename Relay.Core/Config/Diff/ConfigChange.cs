@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Relay.Core.Runtime;
+using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Config.Diff;
 

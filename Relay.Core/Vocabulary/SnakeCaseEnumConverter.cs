@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Relay.Core.Runtime;
+namespace Relay.Core.Vocabulary;
 
 /// <summary>
 /// Enum values as snake_case words ("rejected") in every JSON document (the admin API, the state
