@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Relay.Tests.Daemon;
 using Relay.Tests.Http;
+using Relay.Tests.Observability;
 using Relay.Tests.Support;
 
 namespace Relay.Tests.Admin;
@@ -23,28 +24,12 @@ public sealed class DashboardChromiumTests : IDisposable
     public async Task Dashboard_InHeadlessChromium_RendersAndItsNumbersFollowTheTraffic()
     {
         await using var app = await UpstreamApp.StartAsync();
-        // All at once: consecutive FreePorts.Next() calls can return the same port.
-        var ports = FreePorts.Distinct(6);
-        int ordersListener = ports[2], billingListener = ports[3], admin = ports[4];
-        var config = Path.Combine(_dir, "mesh.yaml");
-        File.WriteAllText(config, $$"""
-            mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{ports[0]}}, inbound_port: {{ports[1]}}, ipv6: false }
-            admin: { address: "127.0.0.1:{{admin}}" }
-            services:
-              orders: { port: 80, endpoints: ["127.0.0.1:{{app.Port}}"], mesh_tls: false, protocol: http }
-              billing: { port: 81, endpoints: ["127.0.0.1:{{ports[5]}}"], mesh_tls: false, protocol: http }
-            listeners:
-              - { address: "127.0.0.1:{{ordersListener}}", direction: outbound, service: orders }
-              - { address: "127.0.0.1:{{billingListener}}", direction: outbound, service: billing }
-            """);
-        await using var relay = DaemonProcess.Start(_dir, config);
-        await relay.WaitForDatagramAsync(m => m.StartsWith("READY=1", StringComparison.Ordinal));
-        using var orders = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ordersListener}/"), Timeout = Wait };
-        using var billing = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{billingListener}/"), Timeout = Wait };
+        await using var daemon = await TwoServiceDaemon.StartAsync(_dir, app.Port);
+        using var orders = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{daemon.OrdersListener}/"), Timeout = Wait };
+        using var billing = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{daemon.BillingListener}/"), Timeout = Wait };
         await using var browser = await HeadlessChromium.StartAsync();
 
-        await browser.NavigateAsync($"http://127.0.0.1:{admin}/dashboard");
+        await browser.NavigateAsync($"http://127.0.0.1:{daemon.Admin}/dashboard");
         await browser.WaitForAsync("document.body.dataset.updates", v => int.TryParse(v, out var n) && n >= 1, Wait);
         Assert.Equal("0", await browser.EvaluateAsync("document.querySelectorAll('#services tbody tr').length"));
         // Every asset inline: no script, stylesheet or image is fetched from anywhere.

@@ -25,26 +25,10 @@ public sealed class RealPrometheusHttpTests : IDisposable
     public async Task Prometheus_ScrapesRelay_PromQlRequestRateSuccessRateAndP99MatchTheTraffic()
     {
         await using var app = await UpstreamApp.StartAsync();
-        // All at once: consecutive FreePorts.Next() calls can return the same port (a failed start here).
-        var ports = FreePorts.Distinct(6);
-        int appListener = ports[2], deadListener = ports[3], admin = ports[4];
-        var config = Path.Combine(_dir, "mesh.yaml");
-        File.WriteAllText(config, $$"""
-            mesh: { trust_domain: mesh.test }
-            capture: { outbound_port: {{ports[0]}}, inbound_port: {{ports[1]}}, ipv6: false }
-            admin: { address: "127.0.0.1:{{admin}}" }
-            services:
-              orders: { port: 80, endpoints: ["127.0.0.1:{{app.Port}}"], mesh_tls: false, protocol: http }
-              billing: { port: 81, endpoints: ["127.0.0.1:{{ports[5]}}"], mesh_tls: false, protocol: http }
-            listeners:
-              - { address: "127.0.0.1:{{appListener}}", direction: outbound, service: orders }
-              - { address: "127.0.0.1:{{deadListener}}", direction: outbound, service: billing }
-            """);
-        await using var relay = DaemonProcess.Start(_dir, config);
-        await relay.WaitForDatagramAsync(m => m.StartsWith("READY=1", StringComparison.Ordinal));
-        await using var prometheus = await PrometheusServer.StartAsync(new IPEndPoint(IPAddress.Loopback, admin));
-        using var orders = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appListener}/"), Timeout = DaemonProcess.Wait };
-        using var billing = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{deadListener}/"), Timeout = DaemonProcess.Wait };
+        await using var daemon = await TwoServiceDaemon.StartAsync(_dir, app.Port);
+        await using var prometheus = await PrometheusServer.StartAsync(new IPEndPoint(IPAddress.Loopback, daemon.Admin));
+        using var orders = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{daemon.OrdersListener}/"), Timeout = DaemonProcess.Wait };
+        using var billing = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{daemon.BillingListener}/"), Timeout = DaemonProcess.Wait };
 
         // One request of each kind first, scraped before the measured traffic: the series exist
         // with a sample from before it, so rate() sees the whole increase.
