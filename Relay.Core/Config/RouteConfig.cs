@@ -12,7 +12,11 @@ internal sealed record RouteConfig(
     RouteHashConfig? Hash,
     RouteTimeoutsConfig? Timeouts = null,
     RetryConfig? Retries = null,
-    FaultConfig? Fault = null);
+    FaultConfig? Fault = null,
+    GuardConfig? Guard = null);
+
+/// <summary>The canary guard: a backend whose success rate over <c>window</c> falls below the minimum (after <c>min_requests</c>) is cut to weight 0 on this host.</summary>
+internal sealed record GuardConfig(ConfigLocation Location, Located<double>? MinSuccessRate, Located<int>? MinRequests, Located<TimeSpan>? Window);
 
 /// <summary>Fault injection on a route: a delay and/or an abort, each on a share of requests, optionally only with a header.</summary>
 internal sealed record FaultConfig(

@@ -17,7 +17,16 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
     public RetryPolicy? Retries { get; init; }
 
     public FaultPolicy? Fault { get; init; }
+
+    public RouteGuard? Guard { get; init; }
 }
+
+/// <summary>
+/// The canary guard of a route: a backend whose share of non-5xx answers over <see cref="Window"/>
+/// falls below <see cref="MinSuccessRate"/>, once <see cref="MinRequests"/> were seen, is cut to
+/// weight 0 on this host until the file changes (Flagger's request-success-rate check, in the data plane).
+/// </summary>
+public sealed record RouteGuard(double MinSuccessRate, int MinRequests, TimeSpan Window);
 
 /// <summary>Every condition present must hold; null or empty conditions are not checked.</summary>
 public sealed record RouteMatch(PathMatch? Path, string? Method, ImmutableArray<ValueMatch> Headers, ImmutableArray<ValueMatch> Query);

@@ -65,6 +65,10 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             HttpErrors.Refuse(context, route.Refusal, route.Status);
         }
+        if (framing is null && route is { Spec: not null, Route.Guard: not null })
+        {
+            Judge(active, route, failure, context.Response.StatusCode);
+        }
         relay.LastFailure = failure ?? relay.LastFailure;
         StreamResetBudget.Record(context, started);
         RequestSpans.EndServer(server, context.Response.StatusCode, failure?.Label(), endpoint);
@@ -169,6 +173,20 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             invoker.Exit();
         }
+    }
+
+    /// <summary>
+    /// Gives a guarded route's backend its answer: a success unless 5xx or no answer from the
+    /// backend (Flagger's request-success-rate). A client that left, a fault Relay injected and a
+    /// circuit breaker's refusal say nothing about the backend and are not counted.
+    /// </summary>
+    private static void Judge(ActiveConfig active, RequestTarget route, CloseReason? failure, int status)
+    {
+        if (failure is CloseReason.ClientReset or CloseReason.FaultInjected or CloseReason.UpstreamOverflowRequests)
+        {
+            return;
+        }
+        active.Guards.Record(route.RoutedBy!, route.Route!, route.Backend, failure is null && status < 500);
     }
 
     /// <summary>What a client span needs from the request's server span.</summary>

@@ -20,6 +20,12 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
     /// <summary>The route that took the request, when the service has routes.</summary>
     public RouteSnapshot? Route { get; init; }
 
+    /// <summary>The index of the route's backend that took the request (the canary guard counts its answer).</summary>
+    public int Backend { get; init; }
+
+    /// <summary>The service whose routes took the request (a backend may be another service).</summary>
+    public string? RoutedBy { get; init; }
+
     public static RequestTarget Resolve(RelayConnectionFeature relay, ActiveConfig active, HttpContext context) =>
         relay.Direction == Direction.Inbound ? Inbound(relay, active) : Outbound(relay, active, context);
 
@@ -49,8 +55,15 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
             return Refused(CloseReason.NoRouteMatched, StatusCodes.Status404NotFound);
         }
         var key = BackendPicker.KeyOf(route.Hash, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, context.Connection.RemoteIpAddress);
-        var target = TargetResolver.ForBackend(BackendPicker.Pick(route, key), service, active);
-        return new(InvokerSpec.ForService(target.Service!, target.Cluster!, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK) { Route = route };
+        // The canary guard's weights where it cut a backend on this host, else the file's.
+        var backend = BackendPicker.PickIndex(route, key, active.Guards.WeightsOf(service.Name, route));
+        var target = TargetResolver.ForBackend(route.Backends[backend], service, active);
+        return new(InvokerSpec.ForService(target.Service!, target.Cluster!, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK)
+        {
+            Route = route,
+            Backend = backend,
+            RoutedBy = service.Name,
+        };
     }
 
     private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active)

@@ -5,7 +5,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>A service's <c>routes</c> list (docs/config.md#routes); rules are checked by RoutesValidator.</summary>
 internal static class RoutesReader
 {
-    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault"];
+    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault", "guard"];
     private static readonly string[] MatchKeys = ["path", "method", "headers", "query"];
     private static readonly string[] PathKeys = ["exact", "prefix", "regex"];
     private static readonly string[] ValueKeys = ["name", "exact", "regex", "present"];
@@ -19,6 +19,8 @@ internal static class RoutesReader
     private static readonly string[] FaultKeys = ["delay", "abort", "header"];
     private static readonly string[] DelayKeys = ["duration", "percent"];
     private static readonly string[] AbortKeys = ["status", "grpc", "percent"];
+
+    private static readonly string[] GuardKeys = ["min_success_rate", "min_requests", "window"];
 
     private static readonly ScalarParser<double> Ratio = ScalarParsers.Text<double>(ParseRatio);
 
@@ -35,7 +37,10 @@ internal static class RoutesReader
             ? new RouteTimeoutsConfig(t.Location, t.Scalar("request", LimitsSectionReader.Duration), t.Scalar("per_try", LimitsSectionReader.Duration), t.Scalar("idle", LimitsSectionReader.Duration))
             : null,
         r.Mapping("retries", RetryKeys) is { } retries ? ReadRetries(retries) : null,
-        r.Mapping("fault", FaultKeys) is { } fault ? ReadFault(fault) : null);
+        r.Mapping("fault", FaultKeys) is { } fault ? ReadFault(fault) : null,
+        r.Mapping("guard", GuardKeys) is { } g
+            ? new GuardConfig(g.Location, g.Scalar("min_success_rate", Ratio), g.Int("min_requests"), g.Scalar("window", LimitsSectionReader.Duration))
+            : null);
 
     private static FaultConfig ReadFault(MappingReader f)
     {
