@@ -30,7 +30,7 @@ internal static class RouteCompiler
         fault.AbortAt is null ? 0 : fault.AbortPercent?.Value ?? 100,
         fault.Header?.Value);
 
-    private static RouteMatch Match(RouteMatchConfig match) => new(
+    public static RouteMatch Match(RouteMatchConfig match) => new(
         match.Path is { } p ? Path(p) : null,
         match.Method?.Value,
         [.. match.Headers.Select(Value)],

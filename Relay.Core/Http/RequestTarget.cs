@@ -27,7 +27,7 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
     public string? RoutedBy { get; init; }
 
     public static RequestTarget Resolve(RelayConnectionFeature relay, ActiveConfig active, HttpContext context) =>
-        relay.Direction == Direction.Inbound ? Inbound(relay, active) : Outbound(relay, active, context);
+        relay.Direction == Direction.Inbound ? Inbound(relay, active, context) : Outbound(relay, active, context);
 
     private static RequestTarget Outbound(RelayConnectionFeature relay, ActiveConfig active, HttpContext context)
     {
@@ -48,8 +48,7 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
     private static RequestTarget Routed(ServiceSnapshot service, ActiveConfig active, HttpContext context)
     {
         var request = context.Request;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
-        var route = HttpRouteMatcher.Match(service.Routes, new RouteRequest(RequestPath.Normalize(rawTarget), request.Method, request.Headers, request.Query));
+        var route = HttpRouteMatcher.Match(service.Routes, MatchedRequest(context));
         if (route is null)
         {
             return Refused(CloseReason.NoRouteMatched, StatusCodes.Status404NotFound);
@@ -66,7 +65,15 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
         };
     }
 
-    private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active)
+    /// <summary>What routes and authorization rules match: the raw request target in <see cref="RequestPath"/>'s one normal form, method, headers, query.</summary>
+    private static RouteRequest MatchedRequest(HttpContext context)
+    {
+        var request = context.Request;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+        return new RouteRequest(RequestPath.Normalize(rawTarget), request.Method, request.Headers, request.Query);
+    }
+
+    private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active, HttpContext context)
     {
         var (target, refusal) = TargetResolver.Inbound(relay.Destination, active);
         if (target?.InboundPort is not { } port)
@@ -85,6 +92,15 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
         {
             // Plaintext admitted while the port was permissive; a reload made it strict since.
             return Refused(CloseReason.StrictModePlaintextRefused, StatusCodes.Status403Forbidden);
+        }
+        if (!port.Routes.IsEmpty)
+        {
+            // Per-route authorization: judged before anything is sent to the app, never by it.
+            var (verdict, _) = InboundAuthorizer.Judge(port.Routes, MatchedRequest(context), relay.MeshSession is null ? null : relay.Peer?.Peer);
+            if (verdict != CloseReason.Completed)
+            {
+                return Refused(verdict, StatusCodes.Status403Forbidden);
+            }
         }
         return new(InvokerSpec.ForInbound(port, active.Snapshot.Limits.ConnectTimeout), target, CloseReason.Completed, StatusCodes.Status200OK);
     }

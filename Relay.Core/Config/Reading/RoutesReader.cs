@@ -6,7 +6,7 @@ namespace Relay.Core.Config.Reading;
 internal static class RoutesReader
 {
     public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault", "guard"];
-    private static readonly string[] MatchKeys = ["path", "method", "headers", "query"];
+    public static readonly string[] MatchKeys = ["path", "method", "headers", "query"];
     private static readonly string[] PathKeys = ["exact", "prefix", "regex"];
     private static readonly string[] ValueKeys = ["name", "exact", "regex", "present"];
     private static readonly string[] BackendKeys = ["service", "subset", "weight"];
@@ -84,7 +84,7 @@ internal static class RoutesReader
         return false;
     }
 
-    private static RouteMatchConfig ReadMatch(MappingReader m) => new(
+    public static RouteMatchConfig ReadMatch(MappingReader m) => new(
         m.Location,
         m.Mapping("path", PathKeys) is { } p ? new PathMatchConfig(p.Location, p.String("exact"), p.String("prefix"), p.String("regex")) : null,
         m.String("method"),

@@ -51,7 +51,7 @@ internal static partial class RoutesValidator
         }
     }
 
-    private static void Match(RouteMatchConfig match, ConfigErrorSink errors)
+    public static void Match(RouteMatchConfig match, ConfigErrorSink errors)
     {
         if (match.Path is { } path)
         {
