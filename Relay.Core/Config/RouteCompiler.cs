@@ -19,6 +19,8 @@ internal static class RouteCompiler
         Fault = route.Fault is { } f ? Fault(f) : null,
         Guard = route.Guard is { } g ? new RouteGuard(
             g.MinSuccessRate?.Value ?? GuardDefaults.MinSuccessRate, g.MinRequests?.Value ?? GuardDefaults.MinRequests, g.Window?.Value ?? GuardDefaults.Window) : null,
+        // Gateway API's RequestMirror: without a percent every request is mirrored.
+        Mirror = route.Mirror is { Backend: { } mb } m ? new RouteMirror(Backend(mb, service, services), m.Percent?.Value ?? 100) : null,
     };
 
     // Envoy's fault filter: a delay or abort without a percentage applies to every request.

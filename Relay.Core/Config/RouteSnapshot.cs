@@ -19,7 +19,12 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
     public FaultPolicy? Fault { get; init; }
 
     public RouteGuard? Guard { get; init; }
+
+    public RouteMirror? Mirror { get; init; }
 }
+
+/// <summary>Copy <see cref="Percent"/> % of the route's requests to <see cref="Backend"/> (its weight unused), answers discarded.</summary>
+public sealed record RouteMirror(RouteBackend Backend, double Percent);
 
 /// <summary>
 /// The canary guard of a route: a backend whose share of non-5xx answers over <see cref="Window"/>

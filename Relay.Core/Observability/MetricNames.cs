@@ -29,6 +29,7 @@ internal static class MetricNames
     public const string RequestRetries = "relay_request_retries_total";
     public const string RetryBudgetExhausted = "relay_retry_budget_exhausted_total";
     public const string CanaryGuardTrips = "relay_canary_guard_trips_total";
+    public const string RequestMirrors = "relay_request_mirrors_total";
 
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";

@@ -26,5 +26,10 @@ internal sealed class RouteMetrics(Meter meter)
         MetricTags.Tag(MetricNames.ServiceTag, service), MetricTags.Tag(MetricNames.RouteTag, route), MetricTags.Tag(MetricNames.BackendTag, backend),
     });
 
+    private readonly Counter<long> _mirrors = meter.CreateCounter<long>(MetricNames.RequestMirrors, "{request}", "Mirrored copies of requests, by shadow service and result (sent, failed, dropped, body_not_kept).");
+
+    public void Mirrored(string service, string result) =>
+        _mirrors.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service), MetricTags.Tag(MetricNames.ResultTag, result) });
+
     public void BudgetExhausted(string service) => _exhausted.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service) });
 }

@@ -193,6 +193,7 @@ public static class ConfigDiff
         d.Field($"{key}.retries", Retries(a.Retries), Retries(b.Retries));
         d.Field($"{key}.fault", Fault(a.Fault), Fault(b.Fault));
         d.Field($"{key}.guard", Guard(a.Guard), Guard(b.Guard));
+        d.Field($"{key}.mirror", a.Mirror is { } x ? Invariant($"{BackendKey(x.Backend)} {Number(x.Percent)}%") : "none", b.Mirror is { } y ? Invariant($"{BackendKey(y.Backend)} {Number(y.Percent)}%") : "none");
     }
 
     /// <summary>A backend is its service and subset (<c>web{version=v2}</c>): what the weight applies to.</summary>
