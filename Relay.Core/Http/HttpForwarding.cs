@@ -27,6 +27,9 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     private readonly RetryBudgets _budgets = new();
     private readonly RequestMirror _mirror = new(invokers, recorder.Routes);
 
+    /// <summary>After a config swap: drops the retry budgets of routes the new config no longer has.</summary>
+    public void Retain(ConfigSnapshot snapshot) => _budgets.Retain(snapshot);
+
     public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
     public void DisposeContext(HttpContext context, Exception? exception)

@@ -229,7 +229,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public ActiveConfig Swap(ActiveConfig next)
     {
         var previous = _config.Swap(next);
-        _http.Apply(next.Snapshot.Limits);
+        _http.Apply(next.Snapshot);
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
         return previous;
     }

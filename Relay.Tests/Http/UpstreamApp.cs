@@ -46,6 +46,9 @@ internal sealed class UpstreamApp : IAsyncDisposable
     /// <summary>When above 0, every n-th request (of any path) is answered 503: 5 makes a 20 %-failing instance.</summary>
     public int FailEvery { get; set; }
 
+    /// <summary>When true, every request is reset before any response header (the connection is aborted).</summary>
+    public bool Reset { get; set; }
+
     /// <summary>When true, every request hangs until the caller gives up.</summary>
     public bool Hang { get; set; }
 
@@ -78,6 +81,11 @@ internal sealed class UpstreamApp : IAsyncDisposable
                 {
                     // A hung instance: accepts, reads, never answers (until the caller gives up).
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
+                if (upstream.Reset)
+                {
+                    context.Abort();
                     return;
                 }
                 if (upstream.FailEvery > 0 && number % upstream.FailEvery == 0)
