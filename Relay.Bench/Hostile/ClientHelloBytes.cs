@@ -12,7 +12,11 @@ namespace Relay.Bench.Hostile;
 /// </summary>
 internal static class ClientHelloBytes
 {
-    public static async Task<byte[]> CaptureAsync(CancellationToken cancellationToken)
+    /// <summary>What a peer Relay offers: the framed mesh protocol, then the original one.</summary>
+    public static Task<byte[]> CaptureAsync(CancellationToken cancellationToken) =>
+        CaptureAsync("relay-b", [new SslApplicationProtocol(MeshAlpn.FramedToken), MeshAlpn.Protocol], cancellationToken);
+
+    public static async Task<byte[]> CaptureAsync(string targetHost, List<SslApplicationProtocol> alpn, CancellationToken cancellationToken)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -25,8 +29,8 @@ internal static class ClientHelloBytes
         using var ssl = new SslStream(client.GetStream());
         var handshake = ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
-            TargetHost = "relay-b",
-            ApplicationProtocols = [new SslApplicationProtocol(MeshAlpn.FramedToken), MeshAlpn.Protocol],
+            TargetHost = targetHost,
+            ApplicationProtocols = alpn,
         }, timeout.Token);
         var hello = await ReadRecordAsync(server, timeout.Token);
         server.Close(); // the client's handshake then fails, which is all it was for
