@@ -11,6 +11,9 @@ internal sealed record RunningConfigView(string Revision, string SourcePath, Dat
 {
     public ReloadReport? LastReload { get; init; }
 
+    /// <summary>The services whose endpoints come from DNS, with the set each runs on now (the config text says only where they come from).</summary>
+    public IReadOnlyList<DiscoveryView> Discovered { get; init; } = [];
+
     public static RunningConfigView Of(ConfigSnapshot snapshot, DateTimeOffset appliedAt) =>
         new(snapshot.Revision, snapshot.SourcePath, appliedAt, snapshot.SourceText);
 }
