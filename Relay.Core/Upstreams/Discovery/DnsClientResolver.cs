@@ -53,14 +53,17 @@ internal sealed class DnsClientResolver : IDnsResolver
         var v4 = _client.QueryAsync(name, QueryType.A, QueryClass.IN, cancellationToken);
         var v6 = _client.QueryAsync(name, QueryType.AAAA, QueryClass.IN, cancellationToken);
         var responses = await Task.WhenAll(v4, v6).ConfigureAwait(false);
-        if (responses.FirstOrDefault(IsFailure) is { } failed)
+        // One family's addresses are an answer even when the other query failed, as getaddrinfo
+        // (AF_UNSPEC) and Envoy's dns_lookup_family ALL take what they get: dnsmasq without
+        // upstream servers answers AAAA for a v4-only hosts entry with REFUSED, for one.
+        var records = responses.Where(r => !IsFailure(r)).SelectMany(r => AddressRecords(r.Answers, owner: null)).ToList();
+        if (records.Count > 0)
         {
-            return DnsAnswer.Failed(Describe(failed));
+            return DnsAnswer.Resolved(records.Select(r => new NetEndpoint(r.Address, port)), Ttl(records.Select(r => r.Ttl)));
         }
-        var records = responses.SelectMany(r => AddressRecords(r.Answers, owner: null)).ToList();
-        return records.Count == 0
-            ? DnsAnswer.Empty(Describe(responses[0]))
-            : DnsAnswer.Resolved(records.Select(r => new NetEndpoint(r.Address, port)), Ttl(records.Select(r => r.Ttl)));
+        return responses.FirstOrDefault(IsFailure) is { } failed
+            ? DnsAnswer.Failed(Describe(failed))
+            : DnsAnswer.Empty(Describe(responses[0]));
     }
 
     /// <summary>
