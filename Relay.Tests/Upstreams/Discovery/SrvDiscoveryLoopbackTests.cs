@@ -15,7 +15,7 @@ namespace Relay.Tests.Upstreams.Discovery;
 /// (SERVFAIL, then silence) and the last good set keeps serving.
 /// </summary>
 [Trait("Tier", "Loopback")]
-public sealed class SrvDiscoveryLoopbackTests
+public sealed class SrvDiscoveryLoopbackTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>The records' TTL, and discovery.min_ttl: the set is re-queried every second.</summary>
     private const int TtlSeconds = 1;
@@ -59,6 +59,7 @@ public sealed class SrvDiscoveryLoopbackTests
         var queriesBeforeSilence = dns.Queries;
         await Eventually.TrueAsync(() => dns.Queries >= queriesBeforeSilence + 3 && b.Served >= servedBeforeSilence + 20, TimeSpan.FromSeconds(15));
         var result = await load.StopAsync();
+        output.WriteLine($"change to effect: b took its first request {toEffect.TotalMilliseconds:0} ms after the change; {result.Sent} requests, {result.Failures.Count} failed");
 
         Assert.True(toEffect <= ChangeBound, $"b took its first request {toEffect.TotalMilliseconds:0} ms after the change (bound {ChangeBound.TotalMilliseconds:0} ms)");
         Assert.True(result.Failures.Count == 0, $"{result.Failures.Count} of {result.Sent} requests failed: {string.Join("; ", result.Failures.Take(5))}");
