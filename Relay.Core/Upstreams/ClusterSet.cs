@@ -15,7 +15,29 @@ internal sealed class ClusterSet
 {
     private readonly FrozenDictionary<string, ClusterState> _byName;
 
-    private ClusterSet(FrozenDictionary<string, ClusterState> byName) => _byName = byName;
+    /// <summary>Discovered endpoint → the service that discovered it (the config's route table cannot hold these).</summary>
+    private readonly FrozenDictionary<NetEndpoint, string> _discovered;
+
+    private ClusterSet(FrozenDictionary<string, ClusterState> byName)
+    {
+        _byName = byName;
+        var discovered = new Dictionary<NetEndpoint, string>();
+        foreach (var cluster in byName.Values.Where(c => c.Service.Discovery is not null).OrderBy(c => c.Service.Name, StringComparer.Ordinal))
+        {
+            foreach (var endpoint in cluster.Endpoints)
+            {
+                // Two services discovering one address: the first by name wins, deterministically.
+                discovered.TryAdd(endpoint, cluster.Service.Name);
+            }
+        }
+        _discovered = discovered.ToFrozenDictionary();
+    }
+
+    /// <summary>
+    /// The discovered service an app reached by dialling one of its discovered endpoints directly
+    /// (it resolved the name itself); null when none has it. The route table is asked first.
+    /// </summary>
+    public string? DiscoveredAt(NetEndpoint destination) => _discovered.GetValueOrDefault(destination);
 
     public static ClusterSet Build(IEnumerable<ServiceSnapshot> services, ClusterSet? previous = null)
     {

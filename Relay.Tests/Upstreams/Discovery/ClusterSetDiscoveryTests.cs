@@ -90,4 +90,15 @@ public sealed class ClusterSetDiscoveryTests
 
         Assert.Empty(next[reloaded.ServicesByName["orders"]].Endpoints);
     }
+
+    [Fact]
+    public void DiscoveredAt_FindsTheServiceOfADiscoveredEndpoint_OnlyWhileItIsInTheSet()
+    {
+        var (_, clusters, source) = Discovered();
+
+        Assert.Equal("orders", clusters.DiscoveredAt(Endpoint("198.18.0.3")));
+        Assert.Null(clusters.DiscoveredAt(Endpoint("198.18.0.3", 9090)));
+        Assert.Null(clusters.DiscoveredAt(Endpoint("198.18.0.9")));
+        Assert.Null(clusters.WithEndpoints("orders", source, [Endpoint("198.18.0.4")])!.DiscoveredAt(Endpoint("198.18.0.3")));
+    }
 }
