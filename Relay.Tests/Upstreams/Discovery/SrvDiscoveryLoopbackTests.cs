@@ -105,4 +105,44 @@ public sealed class SrvDiscoveryLoopbackTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Contains("discovery: service app (srv:_app._tcp.relay.test) resolves again", string.Join("\n", relay.Log.Messages), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reload_SameSource_KeepsTheRunningSetAndEndpointState_NewSourceResolvesTheNewName()
+    {
+        await using var a = await StatusApp.StartAsync(200);
+        await using var b = await StatusApp.StartAsync(200);
+        await using var dns = TestDnsServer.Start("_app._tcp.relay.test");
+        dns.SetRecords(("a.relay.test", a.Port));
+        var listen = FreePorts.Next();
+        string Sections(string srv, string balancer) =>
+            $"discovery: {{ resolvers: [\"{dns.Address}\"], min_ttl: 1s, query_timeout: 300ms }}\n"
+            + $"services:\n  app:\n    port: 80\n    addresses: [127.0.0.10]\n    mesh_tls: false\n    protocol: http\n    srv: {srv}\n    load_balancing: {balancer}\n"
+            + $"listeners:\n  - {{ address: \"127.0.0.1:{listen}\", direction: outbound, service: app }}\n";
+        await using var relay = await LoopbackRelay.StartAsync(Sections("_app._tcp.relay.test", "round-robin"), destination: null);
+        var beforeCluster = relay.Runtime.ActiveConfig.Clusters.All.Single();
+        var before = beforeCluster.StateOf(0);
+        dns.Mode = TestDnsServer.Answering.Silent;
+
+        // Another key changed, DNS silent (so only the carried-over set can serve): the running set and its endpoint state carry over.
+        Assert.Empty(await relay.Runtime.ApplyAsync(relay.Reconfigure(Sections("_app._tcp.relay.test", "random"))));
+        var kept = relay.Runtime.ActiveConfig.Clusters.All.Single();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}") };
+        using (var response = await client.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // A new balancer is a new cluster state, built on the running set, keeping the endpoint's state.
+        Assert.NotSame(beforeCluster, kept);
+        Assert.Equal(Relay.Core.Config.LoadBalancing.Random, kept.Service.LoadBalancing);
+        Assert.Same(before, kept.StateOf(0));
+        Assert.Equal([$"127.0.0.1:{a.Port}"], kept.Endpoints.Select(e => e.ToString()));
+
+        // A new name: its own loop, its own set.
+        dns.Mode = TestDnsServer.Answering.Normally;
+        await using var other = TestDnsServer.Start("_other._tcp.relay.test");
+        other.SetRecords(("b.relay.test", b.Port));
+        Assert.Empty(await relay.Runtime.ApplyAsync(relay.Reconfigure(Sections("_other._tcp.relay.test", "random").Replace(dns.Address.ToString(), other.Address.ToString(), StringComparison.Ordinal))));
+        await Eventually.TrueAsync(() => relay.Runtime.ClustersView().Single().Endpoints.Select(e => e.Address).SequenceEqual([$"127.0.0.1:{b.Port}"]), TimeSpan.FromSeconds(10));
+        Assert.Equal("srv:_other._tcp.relay.test", relay.Runtime.ClustersView().Single().Discovery!.Source);
+    }
 }
