@@ -33,7 +33,9 @@ public sealed class SrvDiscoveryLoopbackTests(Xunit.Abstractions.ITestOutputHelp
         var listen = FreePorts.Next();
         await using var relay = await LoopbackRelay.StartAsync(
             $"discovery: {{ resolvers: [\"{dns.Address}\"], min_ttl: {TtlSeconds}s, max_ttl: 30s, query_timeout: 300ms }}\n"
-            + "services:\n  app:\n    port: 80\n    addresses: [127.0.0.10]\n    mesh_tls: false\n    protocol: http\n    srv: _app._tcp.relay.test\n"
+            // Round robin: this measures when the new set runs, not when peak-EWMA (the HTTP default)
+            // finds a new endpoint's 30 ms default RTT competitive with a warm loopback one (seconds).
+            + "services:\n  app:\n    port: 80\n    addresses: [127.0.0.10]\n    mesh_tls: false\n    protocol: http\n    load_balancing: round-robin\n    srv: _app._tcp.relay.test\n"
             + $"listeners:\n  - {{ address: \"127.0.0.1:{listen}\", direction: outbound, service: app }}\n", destination: null);
         await using var load = PacedGets.Start(listen);
 
