@@ -39,4 +39,24 @@ internal sealed class ActiveConfigHolder(ActiveConfig initial)
 
     /// <summary>Installs a prepared config; returns the previous one.</summary>
     public ActiveConfig Swap(ActiveConfig next) => Interlocked.Exchange(ref _current, next);
+
+    /// <summary>
+    /// Replaces the running config with <paramref name="change"/> of it, unless that returns null;
+    /// retried when a reload swapped in between, so the change lands on whatever runs now.
+    /// </summary>
+    public bool Update(Func<ActiveConfig, ActiveConfig?> change)
+    {
+        while (true)
+        {
+            var current = Current;
+            if (change(current) is not { } next)
+            {
+                return false;
+            }
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _current, next, current), current))
+            {
+                return true;
+            }
+        }
+    }
 }

@@ -134,6 +134,12 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         try
         {
             var order = target.Cluster is not null ? target.PickOrder(EndpointPick.HashKey(context, target.Cluster)) : [0];
+            if (order.Length == 0)
+            {
+                // A dns:/srv: service before its first resolved answer has no endpoint to try.
+                HttpErrors.Refuse(context, CloseReason.NoHealthyEndpoint);
+                return (CloseReason.NoHealthyEndpoint, "-");
+            }
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
             var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);

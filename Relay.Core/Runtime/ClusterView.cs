@@ -5,6 +5,9 @@ internal sealed record ClusterView(string Service, IReadOnlyList<EndpointHealthV
 {
     /// <summary>The service's <c>load_balancing</c> word.</summary>
     public string LoadBalancing { get; init; } = "round-robin";
+
+    /// <summary>For a <c>dns:</c>/<c>srv:</c> service: its source, TTL and last refresh; null for listed endpoints.</summary>
+    public DiscoveryView? Discovery { get; init; }
 }
 
 /// <summary>One endpoint of a <see cref="ClusterView"/>: passive health, and what the balancers read.</summary>

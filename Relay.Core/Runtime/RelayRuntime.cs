@@ -9,6 +9,7 @@ using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Pipeline;
 using Relay.Core.Tracing;
+using Relay.Core.Upstreams.Discovery;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
@@ -28,6 +29,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly TlsMetrics _tlsMetrics;
     private readonly MemoryReclaimer _reclaimer;
+    private readonly DnsDiscovery _discovery;
     private AdminListener? _admin;
     private RunningConfigView _configView = null!;
 
@@ -59,6 +61,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
         _reclaimer = new MemoryReclaimer(() => Registry.Count, _logger);
+        _discovery = new DnsDiscovery(new DiscoveredEndpointsApplier(_config), metrics.Meter, loggerFactory.CreateLogger("Relay.Discovery"));
     }
 
     /// <summary>
@@ -98,10 +101,14 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public bool IsReady { get; private set; }
 
-    /// <summary>GET /config: the running revision and file, and the canary guards' runtime overrides of it.</summary>
+    /// <summary>GET /config: the running revision and file, the canary guards' runtime overrides of it, and the endpoint sets discovered for it now.</summary>
     public RunningConfigView ConfigView
     {
-        get => _configView with { Overrides = _config.Current.Guards.Overrides };
+        get => _configView with
+        {
+            Overrides = _config.Current.Guards.Overrides,
+            Discovered = [.. _discovery.Statuses.OrderBy(s => s.Service, StringComparer.Ordinal).Select(DiscoveryView.Of)],
+        };
         private set => _configView = value;
     }
 
@@ -128,12 +135,20 @@ internal sealed class RelayRuntime : IAsyncDisposable
             }).ToList())
         {
             LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
+            Discovery = _discovery.StatusOf(cluster.Service.Name) is { } status ? DiscoveryView.Of(status) : null,
         }).ToList();
     }
 
-    /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
+    /// <summary>
+    /// Resolves the discovered services once (each query bounded by discovery.query_timeout, with
+    /// one retry), as Envoy warms a STRICT_DNS cluster before its listener serves, then binds every
+    /// listener of the initial config; throws if one cannot be bound. A service whose first query
+    /// failed starts without endpoints and fills in when its name resolves.
+    /// </summary>
     public async Task StartAsync()
     {
+        var firstAnswers = _discovery.Reconcile(Current);
+        await Task.WhenAny(firstAnswers, Task.Delay(2 * Current.Discovery.QueryTimeout + TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         await _listeners.ReconcileAsync(ListenerSet.Desired(Current), Current.Limits.DrainTimeout).ConfigureAwait(false);
         ConfigView = RunningConfigView.Of(Current, DateTimeOffset.UtcNow);
         IsReady = true;
@@ -231,6 +246,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
         var previous = _config.Swap(next);
         _http.Apply(next.Snapshot);
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
+        // Starts and stops discovery loops for the new services, and re-installs the last good
+        // sets: a discovered set that landed between Prepare and this swap is not lost.
+        _ = _discovery.Reconcile(next.Snapshot);
         return previous;
     }
 
@@ -267,6 +285,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public async Task DrainAsync(CancellationToken cancellationToken = default)
     {
         IsReady = false;
+        await _discovery.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         // Idle pooled mesh connections carry nothing: close them now so peers stop picking them.
         Tls?.Pool.Close();
@@ -280,6 +299,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _discovery.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         if (_admin is not null)
         {

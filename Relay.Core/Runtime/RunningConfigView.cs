@@ -16,6 +16,9 @@ internal sealed record RunningConfigView(string Revision, string SourcePath, Dat
     /// <summary>What this host runs differently from the file: the canary guards' cuts (empty while none), cleared by a changed file.</summary>
     public IReadOnlyList<GuardOverride> Overrides { get; init; } = [];
 
+    /// <summary>The services whose endpoints come from DNS, with the set each runs on now (the config text says only where they come from).</summary>
+    public IReadOnlyList<DiscoveryView> Discovered { get; init; } = [];
+
     public static RunningConfigView Of(ConfigSnapshot snapshot, DateTimeOffset appliedAt) =>
         new(snapshot.Revision, snapshot.SourcePath, appliedAt, snapshot.SourceText);
 }

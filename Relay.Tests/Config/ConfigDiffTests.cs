@@ -134,6 +134,17 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
+    public void Discovery_ServiceSourceAndSection_ReportedPerKey()
+    {
+        var changes = Diff(Edit("  billing: {port: 81, mesh_tls: false, endpoints: [198.18.0.9:81]}\n", "  billing: {port: 81, mesh_tls: false, srv: _billing._tcp.service.consul}\n")
+            + "discovery: {resolvers: [127.0.0.1:8600], min_ttl: 1s}\n");
+
+        Assert.Contains(new ConfigChange(ChangeKind.Changed, "services[billing].discovery", "none", "srv:_billing._tcp.service.consul"), changes);
+        Assert.Contains(new ConfigChange(ChangeKind.Changed, "discovery.resolvers", "[]", "[127.0.0.1:8600]"), changes);
+        Assert.Contains(new ConfigChange(ChangeKind.Changed, "discovery.min_ttl", "5s", "1s"), changes);
+    }
+
+    [Fact]
     public void BalancingKeys_LoadBalancerBreakersAndRateLimit_ReportedPerKey()
     {
         var changes = Diff(Edit("    protocol: http\n", "    protocol: http\n    load_balancing: least-request\n    circuit_breakers: {max_requests: 10}\n")

@@ -20,6 +20,7 @@ public static class ConfigDiff
         Capture(d, before.Capture, after.Capture);
         d.Field("admin.address", before.Admin.Address.ToString(), after.Admin.Address.ToString());
         Tracing(d, before.Tracing, after.Tracing);
+        Discovery(d, before.Discovery, after.Discovery);
         Limits(d, before.Limits, after.Limits);
         d.Keyed("inbound", before.Inbound, after.Inbound, p => Invariant($"{p.Port}"), InboundSummary, Inbound);
         d.Keyed("services", before.Services, after.Services, s => s.Name, ServiceSummary, Service);
@@ -140,6 +141,8 @@ public static class ConfigDiff
         d.Field($"{key}.protocol", Word(a.Protocol), Word(b.Protocol));
         d.Field($"{key}.load_balancing", Word(a.LoadBalancing), Word(b.LoadBalancing));
         d.Field($"{key}.hash_on", a.HashOn?.ToString() ?? "none", b.HashOn?.ToString() ?? "none");
+        // dns:/srv: as the source string (dns:NAME:PORT, srv:NAME); "none" for listed endpoints.
+        d.Field($"{key}.discovery", a.Discovery?.ToString() ?? "none", b.Discovery?.ToString() ?? "none");
         Outliers(d, $"{key}.outlier_detection", a.OutlierDetection, b.OutlierDetection);
         Breakers(d, $"{key}.circuit_breakers", a.CircuitBreakers, b.CircuitBreakers);
         d.Field($"{key}.timeouts.connect", Duration(a.ConnectTimeout), Duration(b.ConnectTimeout));
@@ -150,6 +153,15 @@ public static class ConfigDiff
         d.Keyed($"{key}.routes", a.Routes, b.Routes, r => r.Name, RouteSummary, Route);
         // First match wins, so route order is behaviour.
         d.Order($"{key}.routes", a.Routes.Select(r => r.Name), b.Routes.Select(r => r.Name));
+    }
+
+    private static void Discovery(DiffBuilder d, DiscoverySnapshot a, DiscoverySnapshot b)
+    {
+        // In order: the first is asked first.
+        d.Field("discovery.resolvers", "[" + string.Join(", ", a.Resolvers) + "]", "[" + string.Join(", ", b.Resolvers) + "]");
+        d.Field("discovery.min_ttl", Duration(a.MinTtl), Duration(b.MinTtl));
+        d.Field("discovery.max_ttl", Duration(a.MaxTtl), Duration(b.MaxTtl));
+        d.Field("discovery.query_timeout", Duration(a.QueryTimeout), Duration(b.QueryTimeout));
     }
 
     private static void Outliers(DiffBuilder d, string key, OutlierDetectionSnapshot a, OutlierDetectionSnapshot b)

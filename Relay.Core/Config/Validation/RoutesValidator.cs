@@ -150,6 +150,11 @@ internal static partial class RoutesValidator
             EndpointsValidator.Key(label.Key, errors);
             EndpointsValidator.Value(label.Value, "label value", errors);
         }
+        if (target.Discovery is not null && backend.Subset.Count > 0)
+        {
+            errors.Add(backend.Location, $"service '{target.Name.Value}' discovers its endpoints from DNS, which carries no labels; a subset cannot select among them");
+            return;
+        }
         var selected = (target.Endpoints?.Items ?? []).Count(e => backend.Subset.All(l => e.Value.Labels.Any(o => o.Key.Value == l.Key.Value && o.Value.Value == l.Value.Value)));
         if (selected == 0 && target.Endpoints is { Complete: true })
         {
