@@ -42,8 +42,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         Metrics = metrics;
         ClusterMetrics.Register(metrics.Meter, _config);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
-        // Read once at start: spans in flight keep the provider they began under.
-        Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
+        // Reloads swap it (Swap); requests in flight keep the generation they began under.
+        Tracing = new TracingState(initial.Snapshot.Tracing, metrics.Meter);
         _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats), _config, loggerFactory);
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
@@ -77,8 +77,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
     public TrafficStats Stats { get; } = new();
 
-    /// <summary>Span export as the config at start asked; null when it had no tracing section.</summary>
-    public RelayTracing? Tracing { get; }
+    /// <summary>Span export as the running config's tracing section asks (off without one).</summary>
+    public TracingState Tracing { get; }
 
     /// <summary>The running config's mesh TLS; null while the running config has no tls section.</summary>
     public MeshTlsRuntime? Tls => _config.Current.Tls;
@@ -213,6 +213,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     {
         var previous = _config.Swap(next);
         _http.Apply(next.Snapshot.Limits);
+        Tracing.Apply(next.Snapshot.Tracing);
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
         return previous;
     }
@@ -273,7 +274,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _reclaimer.DisposeAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
         // After the HTTP server: every span has ended; shutdown flushes them (bounded by the export timeout).
-        Tracing?.Dispose();
+        Tracing.Dispose();
         Tls?.Dispose();
         _tlsMetrics.Dispose();
     }
