@@ -37,10 +37,14 @@ internal static class MetricNames
     public const string RevisionTag = "revision";
     public const string VersionTag = "version";
     public const string CodeClassTag = "code_class";
+    public const string RouteTag = "route";
 
     public const string ClientToUpstream = "client_to_upstream";
     public const string UpstreamToClient = "upstream_to_client";
 
     /// <summary>The service label of a connection with no service: passthrough, or refused before routing.</summary>
     public const string NoService = "-";
+
+    /// <summary>The route label of a request no route took: its service has no <c>routes</c>, or none matched (a 404).</summary>
+    public const string NoRoute = "-";
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Relay.Core.Config;
+using Relay.Core.Runtime;
 using Relay.Tests.Http;
+using Relay.Tests.Lifecycle;
 using Relay.Tests.Runtime;
 using Relay.Tests.Support;
 
@@ -95,6 +98,27 @@ public sealed partial class TracingReloadTests
         await Task.Delay(500);
         Assert.Equal(2, before.Count);
         Assert.Equal(2, after.Count);
+    }
+
+    [Fact]
+    public async Task FileReload_ChangingOnlyTracing_ReportsApplied_AndTheNewSettingsRun()
+    {
+        await using var fixture = new LifecycleFixture();
+        var yaml = fixture.Yaml("127.0.0.1:9") + "\n";
+        await fixture.StartAsync(yaml + "tracing: { otlp_endpoint: \"http://127.0.0.1:9/v1/traces\", sampling_ratio: 0 }\n", watch: false);
+        var first = fixture.Runtime.Tracing.Current!;
+
+        await File.WriteAllTextAsync(fixture.ConfigPath, yaml + "tracing: { otlp_endpoint: \"http://127.0.0.1:10/v1/traces\", sampling_ratio: 1, protocol: grpc }\n");
+        var report = await fixture.Lifecycle.ReloadAsync("test");
+
+        Assert.Equal(ReloadOutcome.Applied, report.Outcome);
+        var running = fixture.Runtime.Tracing.Current!;
+        Assert.NotSame(first, running);
+        Assert.Equal((1.0, "http://127.0.0.1:10/v1/traces", OtlpProtocol.Grpc), (running.Snapshot.SamplingRatio, running.Snapshot.OtlpEndpoint.ToString(), running.Snapshot.Protocol));
+        // Removing the section turns tracing off, reported as applied too.
+        await File.WriteAllTextAsync(fixture.ConfigPath, yaml);
+        Assert.Equal(ReloadOutcome.Applied, (await fixture.Lifecycle.ReloadAsync("test")).Outcome);
+        Assert.Null(fixture.Runtime.Tracing.Current);
     }
 
     private static string Tracing(OtlpReceiver receiver, string ratio) =>
