@@ -25,7 +25,7 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);
         metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration, request.Route);
-        stats?.Request(request.Direction, request.Service, request.Peer, request.Method, request.Path, request.Status, duration);
+        stats?.Request(request.Direction, request.Service, request.Peer, request.Method, request.Path, request.Status, duration, request.Route);
         if (request.Error is { } reason)
         {
             metrics.RequestFailed(request.Direction, request.Service, reason);

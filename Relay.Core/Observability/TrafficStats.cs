@@ -21,14 +21,20 @@ internal sealed class TrafficStats(TimeProvider? timeProvider = null)
 
     private readonly ConcurrentDictionary<(Direction, string), ServiceCell> _services = new();
     private readonly ConcurrentDictionary<(Direction, string, string), EdgeCell> _edges = new();
+    private readonly ConcurrentDictionary<(Direction, string, string), ServiceCell> _routes = new();
     private readonly TopPaths _paths = new();
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
-    public void Request(Direction direction, string service, string? peer, string method, string path, int status, TimeSpan duration)
+    /// <param name="route">The route that took the request (a name from mesh.yaml, so bounded); null: none, no route row.</param>
+    public void Request(Direction direction, string service, string? peer, string method, string path, int status, TimeSpan duration, string? route = null)
     {
         var failed = status >= 500;
         var cell = _services.GetOrAdd((direction, service), static (_, time) => new ServiceCell(time), _time);
         cell.Record(failed, duration.TotalSeconds);
+        if (route is not null)
+        {
+            _routes.GetOrAdd((direction, service, route), static (_, time) => new ServiceCell(time), _time).Record(failed, duration.TotalSeconds);
+        }
         Edge(direction, service, peer).Record(failed);
         _paths.Record(direction, service, method, path, failed);
     }
@@ -48,6 +54,8 @@ internal sealed class TrafficStats(TimeProvider? timeProvider = null)
         _paths.View())
     {
         WindowSeconds = (int)LatencyWindow.Window.TotalSeconds,
+        Routes = [.. _routes.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2, StringComparer.Ordinal).ThenBy(r => r.Key.Item3, StringComparer.Ordinal)
+            .Select(r => r.Value.View(r.Key.Item1.Label(), r.Key.Item2) with { Route = r.Key.Item3 })],
     };
 
     private EdgeCell Edge(Direction direction, string service, string? peer)
@@ -116,6 +124,9 @@ internal sealed record TrafficView(long TimeUnixMs, List<ServiceView> Services, 
 {
     /// <summary>What the services' p50/p99 cover: the last this many seconds (<see cref="LatencyWindow"/>).</summary>
     public int WindowSeconds { get; init; }
+
+    /// <summary>Per route of each service (<see cref="ServiceView.Route"/> set; active connections 0): requests routes took.</summary>
+    public List<ServiceView> Routes { get; init; } = [];
 }
 
 /// <param name="P50Seconds">Over the last <see cref="TrafficView.WindowSeconds"/> (null: no request in it).</param>
@@ -125,6 +136,9 @@ internal sealed record ServiceView(string Direction, string Service, long Reques
 {
     /// <summary>Requests in the window the quantiles cover.</summary>
     public long WindowRequests { get; init; }
+
+    /// <summary>In <see cref="TrafficView.Routes"/>: the route's name (mesh.yaml, or route-&lt;index&gt;); null in Services.</summary>
+    public string? Route { get; init; }
 }
 
 /// <param name="Peer">The caller: its SPIFFE ID inbound (<c>local</c> for a plaintext caller), <c>local</c> outbound.</param>

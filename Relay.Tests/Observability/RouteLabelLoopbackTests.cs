@@ -50,5 +50,9 @@ public sealed class RouteLabelLoopbackTests
         var routes = Regex.Matches(scrape, "^relay_requests_total\\{.*route=\"([^\"]*)\"", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Distinct();
         Assert.Equal(["-", "canary", "route-1"], routes.Order());
         Assert.DoesNotContain("/api", scrape);
+        // /stats (the dashboard, relay stat): one row per route that took requests.
+        var rows = relay.Runtime.Stats.View(DateTimeOffset.UtcNow).Routes;
+        Assert.Equal([("canary", 2L), ("route-1", 4L)], rows.Select(r => (r.Route!, r.Requests)));
+        Assert.All(rows, r => Assert.Equal("app", r.Service));
     }
 }
