@@ -6,8 +6,9 @@ namespace Relay.Core.Tracing;
 /// The configured sampler, until its generation is retired by a reload. Every generation's
 /// provider listens to the source name <c>Relay</c>, and .NET asks every listener of a source and
 /// takes the strongest answer; a retired generation's provider listens until its last request
-/// ends, so it answers "drop" and leaves new traces to the sampler now configured. Its in-flight
-/// requests' client spans still follow their server spans through the new parent-based sampler.
+/// ends, so for a new server span it answers "drop" and leaves the decision to the sampler now
+/// configured. A client span of one of its in-flight requests (a local parent) still follows its
+/// server span, even when the reload turned tracing off.
 /// </summary>
 internal sealed class GenerationSampler(Sampler configured) : Sampler
 {
@@ -18,5 +19,8 @@ internal sealed class GenerationSampler(Sampler configured) : Sampler
     public void Retire() => _retired = true;
 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-        _retired ? Drop : configured.ShouldSample(samplingParameters);
+        _retired && !HasLocalParent(samplingParameters) ? Drop : configured.ShouldSample(samplingParameters);
+
+    private static bool HasLocalParent(in SamplingParameters parameters) =>
+        parameters.ParentContext.TraceId != default && !parameters.ParentContext.IsRemote;
 }

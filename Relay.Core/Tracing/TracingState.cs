@@ -74,7 +74,7 @@ internal sealed class TracingState : IDisposable
     /// <summary>Sends what the current generation has queued (bounded by its export timeout).</summary>
     public bool Flush() => _current?.Flush() ?? true;
 
-    /// <summary>Flushes and stops every generation (each bounded by its export timeout).</summary>
+    /// <summary>Flushes and stops every generation, side by side: stopping waits for one export timeout, not one per generation.</summary>
     public void Dispose()
     {
         List<RelayTracing> live;
@@ -83,7 +83,7 @@ internal sealed class TracingState : IDisposable
             _current = null;
             live = [.. _live];
         }
-        live.ForEach(t => t.Dispose());
+        Task.WaitAll([.. live.Select(t => Task.Run(t.Dispose))]);
         lock (NamesInUse)
         {
             NamesInUse.Remove(_name);

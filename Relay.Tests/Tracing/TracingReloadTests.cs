@@ -101,6 +101,30 @@ public sealed partial class TracingReloadTests
     }
 
     [Fact]
+    public async Task Reload_TurningTracingOff_MidRequest_StillExportsThatRequestsServerAndClientSpans()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var app = await HeaderApp.StartAsync();
+        await using var relay = await L7Relay.StartAsync(app.EndPoint.ToString(), "http", out var listen, extra: Tracing(receiver, "1"));
+        using var client = Client(listen);
+
+        // The reload lands after the server span started and before the client span of a retry
+        // would: here the one client span is already open, so this checks that the retired
+        // generation still exports both once the request ends.
+        var slow = client.GetAsync("/slow");
+        await Eventually.TrueAsync(() => app.Seen.Count == 1, Wait);
+        Assert.Empty(await relay.Runtime.ApplyAsync(relay.Reconfigure(L7Relay.Sections(app.EndPoint.ToString(), "http", listen))));
+        using (var response = await slow)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var trace = TraceId(app.Seen[0]["traceparent"]);
+        await Eventually.TrueAsync(() => receiver.Spans(trace).Count == 2, Wait);
+        Assert.Null(relay.Runtime.Tracing.Current);
+    }
+
+    [Fact]
     public async Task FileReload_ChangingOnlyTracing_ReportsApplied_AndTheNewSettingsRun()
     {
         await using var fixture = new LifecycleFixture();
