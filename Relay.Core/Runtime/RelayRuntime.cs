@@ -211,9 +211,11 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>Installs <paramref name="next"/> for new connections; returns the config it replaced.</summary>
     public ActiveConfig Swap(ActiveConfig next)
     {
+        // Tracing first: building its provider is the one step here that could throw, and then
+        // nothing has changed and the reload reports the revision still running.
+        Tracing.Apply(next.Snapshot.Tracing);
         var previous = _config.Swap(next);
         _http.Apply(next.Snapshot.Limits);
-        Tracing.Apply(next.Snapshot.Tracing);
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
         return previous;
     }
