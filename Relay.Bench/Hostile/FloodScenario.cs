@@ -24,7 +24,7 @@ internal static class FloodScenario
     // about 2 s on loopback at 128 in flight.
     private static readonly TimeSpan FloodRampUp = TimeSpan.FromSeconds(3);
 
-    private sealed record Phase(string Name, LatencyResult KeepAlive, (List<double> Ms, int Failed) MeshFresh, (List<double> Ms, int Failed) Local, long RssBytes, double BCpuPerSecond, string Flood);
+    private sealed record Phase(string Name, LatencyResult KeepAlive, (List<double> Ms, int Failed) MeshFresh, (List<double> Ms, int Failed) Local, long RssBytes, double BCpuPerSecond, long ListenDrops, string Flood);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -80,12 +80,13 @@ internal static class FloodScenario
     private static async Task<Phase> MeasureAsync(string name, Process b, int rate, int seconds, int fresh, string flood, CancellationToken cancellationToken)
     {
         var cpu = ProcStats.CpuSeconds(b.Id) ?? 0;
+        var drops = ListenDrops.Read();
         var clock = Stopwatch.StartNew();
         var keepAlive = await new OpenLoopClient(RelayConfigs.PairOutboundPort, rate, 8, TimeSpan.FromSeconds(seconds)).RunAsync(cancellationToken);
         var meshFresh = await FreshRequests.RunAsync(RelayConfigs.PairOutboundPort, fresh, 4, cancellationToken);
         var local = await FreshRequests.RunAsync(RelayConfigs.FloodLocalPort, fresh, 4, cancellationToken);
         var busy = ((ProcStats.CpuSeconds(b.Id) ?? 0) - cpu) / clock.Elapsed.TotalSeconds;
-        return new Phase(name, keepAlive, meshFresh, local, ProcStats.RssBytes(b.Id) ?? 0, busy, flood);
+        return new Phase(name, keepAlive, meshFresh, local, ProcStats.RssBytes(b.Id) ?? 0, busy, ListenDrops.Read() - drops, flood);
     }
 
     private static string Report(List<Phase> phases, RelayBuild relay, int rate, int seconds, int fresh, int hellos, int reconnects)
@@ -95,12 +96,12 @@ internal static class FloodScenario
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{relay.Kind}; {Environment.ProcessorCount} cores; A → mTLS → B → nginx; B at the shipped limits. Per phase: mesh keep-alive at {rate} req/s over 8 connections for {seconds} s (open loop), then {fresh} fresh mesh requests (new mTLS each), then {fresh} fresh local-app outbound requests on B, 4 at a time. Flood (its own process): up to {hellos:N0} stalled hellos from 127.0.0.2, reopened at most {reconnects:N0}/s, measured from 3 s after it starts.");
         text.AppendLine();
-        text.AppendLine("| phase | mesh keep-alive p50 / p99 (ms) | client send-late p99 (ms) | failed | mesh fresh p50 / p99 (ms) | failed | local outbound p99 (ms) | local failed | B RSS (MiB) | B CPU (cores) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| phase | mesh keep-alive p50 / p99 (ms) | client send-late p99 (ms) | failed | mesh fresh p50 / p99 (ms) | failed | local outbound p99 (ms) | local failed | B RSS (MiB) | B CPU (cores) | SYNs dropped, accept queue full |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in phases)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {p.Name} | {p.KeepAlive.P50Ms:F2} / {p.KeepAlive.P99Ms:F2} | {p.KeepAlive.SendLateP99Ms:F2} | {p.KeepAlive.Failed} | {Percentiles.Of(p.MeshFresh.Ms, 0.5):F2} / {Percentiles.Of(p.MeshFresh.Ms, 0.99):F2} | {p.MeshFresh.Failed} | {Percentiles.Of(p.Local.Ms, 0.99):F2} | {p.Local.Failed} of {p.Local.Ms.Count + p.Local.Failed} | {p.RssBytes / 1048576.0:F1} | {p.BCpuPerSecond:F2} |");
+                $"| {p.Name} | {p.KeepAlive.P50Ms:F2} / {p.KeepAlive.P99Ms:F2} | {p.KeepAlive.SendLateP99Ms:F2} | {p.KeepAlive.Failed} | {Percentiles.Of(p.MeshFresh.Ms, 0.5):F2} / {Percentiles.Of(p.MeshFresh.Ms, 0.99):F2} | {p.MeshFresh.Failed} | {Percentiles.Of(p.Local.Ms, 0.99):F2} | {p.Local.Failed} of {p.Local.Ms.Count + p.Local.Failed} | {p.RssBytes / 1048576.0:F1} | {p.BCpuPerSecond:F2} | {p.ListenDrops:N0} |");
         }
         text.AppendLine();
         foreach (var p in phases.Where(p => p.Flood.Length > 1))

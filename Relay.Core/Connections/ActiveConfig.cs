@@ -1,5 +1,6 @@
 using Relay.Core.Config;
 using Relay.Core.Mtls;
+using Relay.Core.Routing.Guard;
 using Relay.Core.Upstreams;
 
 namespace Relay.Core.Connections;
@@ -15,10 +16,14 @@ internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters
     /// <summary>The inbound ports' request and connection rate limits.</summary>
     public InboundRateLimits RateLimits { get; init; } = InboundRateLimits.None;
 
+    /// <summary>The canary guards' cuts: kept by a reload of the same revision, cleared by a changed file.</summary>
+    public CanaryGuards Guards { get; init; } = new("");
+
     public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null, MeshTlsRuntime? tls = null) =>
         new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters), tls)
         {
             RateLimits = InboundRateLimits.Build(snapshot.Inbound, previous?.RateLimits),
+            Guards = previous?.Guards.For(snapshot.Revision) ?? new CanaryGuards(snapshot.Revision),
         };
 }
 

@@ -28,6 +28,8 @@ internal static class MetricNames
     public const string RequestAttempts = "relay_request_attempts_total";
     public const string RequestRetries = "relay_request_retries_total";
     public const string RetryBudgetExhausted = "relay_retry_budget_exhausted_total";
+    public const string CanaryGuardTrips = "relay_canary_guard_trips_total";
+    public const string RequestMirrors = "relay_request_mirrors_total";
 
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";
@@ -38,6 +40,7 @@ internal static class MetricNames
     public const string VersionTag = "version";
     public const string CodeClassTag = "code_class";
     public const string RouteTag = "route";
+    public const string BackendTag = "backend";
 
     public const string ClientToUpstream = "client_to_upstream";
     public const string UpstreamToClient = "upstream_to_client";

@@ -29,6 +29,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly TlsMetrics _tlsMetrics;
     private readonly MemoryReclaimer _reclaimer;
     private AdminListener? _admin;
+    private RunningConfigView _configView = null!;
 
     private RelayRuntime(ActiveConfig initial, RelayMetrics metrics, TlsMetrics tlsMetrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination)
     {
@@ -44,7 +45,15 @@ internal sealed class RelayRuntime : IAsyncDisposable
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
         // Reloads swap it (Swap); requests in flight keep the generation they began under.
         Tracing = new TracingState(initial.Snapshot.Tracing, metrics.Meter);
-        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats), _config, loggerFactory);
+        var requests = new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats);
+        _http = new HttpServer(new ClusterInvokers(recorder), requests, _config, loggerFactory);
+        // Carried to every later revision's guards (CanaryGuards.For).
+        initial.Guards.Tripped = cut =>
+        {
+            GuardLog.Tripped(_logger, cut);
+            requests.Routes.GuardTripped(cut.Service, cut.Route, cut.Backend);
+            OverridesChanged?.Invoke();
+        };
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
@@ -89,7 +98,15 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public bool IsReady { get; private set; }
 
-    public RunningConfigView ConfigView { get; private set; } = null!;
+    /// <summary>GET /config: the running revision and file, and the canary guards' runtime overrides of it.</summary>
+    public RunningConfigView ConfigView
+    {
+        get => _configView with { Overrides = _config.Current.Guards.Overrides };
+        private set => _configView = value;
+    }
+
+    /// <summary>Raised when a canary guard cut a backend (the lifecycle rewrites the state file for <c>relay config status</c>).</summary>
+    public event Action? OverridesChanged;
 
     /// <summary>The proxy listeners open now.</summary>
     public IReadOnlyCollection<ListenerSpec> OpenListeners => _listeners.Open;
@@ -215,8 +232,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // nothing has changed and the reload reports the revision still running.
         Tracing.Apply(next.Snapshot.Tracing);
         var previous = _config.Swap(next);
-        _http.Apply(next.Snapshot.Limits);
-        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
+        _http.Apply(next.Snapshot);
+        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
         return previous;
     }
 
@@ -247,7 +264,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     }
 
     /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
-    public void RecordReload(ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
+    public void RecordReload(ReloadReport report) => ConfigView = _configView with { LastReload = report };
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)

@@ -51,6 +51,17 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
+    public void GuardAdded_AndInboundAuthorizationRoutes_Listed()
+    {
+        var guard = Assert.Single(Diff(Edit("{version: v2}, weight: 10}]\n", "{version: v2}, weight: 10}]\n        guard: {min_requests: 50}\n")));
+        var authz = Diff(Edit("inbound: [{port: 8080}]", "inbound: [{port: 8080, protocol: auto, routes: [{name: read, matches: [{method: GET}], allow: [\"spiffe://corp.example/web\"]}]}]"));
+
+        Assert.Equal(new ConfigChange(ChangeKind.Changed, "services[orders].routes[split].guard", "none", "min_success_rate 0.99, min_requests 50, window 1m"), guard);
+        var added = Assert.Single(authz, c => c.Kind == ChangeKind.Added);
+        Assert.Equal(("inbound[8080].routes[read]", "matches [{method GET}], allow [spiffe://corp.example/web]"), (added.Key, added.After));
+    }
+
+    [Fact]
     public void RouteAdded_AndRemoved_NamedAndSummarised()
     {
         var added = Diff(Edit("    routes:\n", "    routes:\n      - name: testers\n        matches: [{headers: [{name: x-canary, exact: \"1\"}]}]\n        backends: [{subset: {version: v2}}]\n"));

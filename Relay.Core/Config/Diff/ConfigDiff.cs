@@ -115,6 +115,15 @@ public static class ConfigDiff
         d.Field($"{key}.idle_timeout", Duration(a.IdleTimeout), Duration(b.IdleTimeout));
         d.Field($"{key}.rate_limit", Rate(a.RateLimit), Rate(b.RateLimit));
         d.Field($"{key}.connection_rate_limit", Rate(a.ConnectionRateLimit), Rate(b.ConnectionRateLimit));
+        d.Keyed($"{key}.routes", a.Routes, b.Routes, r => r.Name, AuthzSummary, AuthzRoute);
+    }
+
+    private static string AuthzSummary(InboundRoute r) => $"matches {Matches(r.Matches)}, allow {(r.Allow is { } x ? Set(x) : "any caller")}";
+
+    private static void AuthzRoute(DiffBuilder d, string key, InboundRoute a, InboundRoute b)
+    {
+        d.Field($"{key}.matches", Matches(a.Matches), Matches(b.Matches));
+        d.Field($"{key}.allow", a.Allow is { } x ? Set(x) : "any caller", b.Allow is { } y ? Set(y) : "any caller");
     }
 
     private static string Rate(RateLimitSnapshot? rate) => rate is null ? "none" : Invariant($"{rate.PerSecond} per s, burst {rate.Burst}");
@@ -183,6 +192,8 @@ public static class ConfigDiff
         d.Field($"{key}.timeouts.idle", Duration(a.Timeouts?.Idle), Duration(b.Timeouts?.Idle));
         d.Field($"{key}.retries", Retries(a.Retries), Retries(b.Retries));
         d.Field($"{key}.fault", Fault(a.Fault), Fault(b.Fault));
+        d.Field($"{key}.guard", Guard(a.Guard), Guard(b.Guard));
+        d.Field($"{key}.mirror", a.Mirror is { } x ? Invariant($"{BackendKey(x.Backend)} {Number(x.Percent)}%") : "none", b.Mirror is { } y ? Invariant($"{BackendKey(y.Backend)} {Number(y.Percent)}%") : "none");
     }
 
     /// <summary>A backend is its service and subset (<c>web{version=v2}</c>): what the weight applies to.</summary>

@@ -46,11 +46,13 @@ internal static partial class RoutesValidator
                 Backends(route, service, services, errors);
                 Hash(route.Hash, tcp, errors);
                 RetriesValidator.Validate(route, tcp, errors);
+                GuardValidator.Validate(route, tcp, errors);
+                Mirror(route, tcp, service, services, errors);
             }
         }
     }
 
-    private static void Match(RouteMatchConfig match, ConfigErrorSink errors)
+    public static void Match(RouteMatchConfig match, ConfigErrorSink errors)
     {
         if (match.Path is { } path)
         {
@@ -152,6 +154,31 @@ internal static partial class RoutesValidator
         if (selected == 0 && target.Endpoints is { Complete: true })
         {
             errors.Add(backend.Location, $"subset selects no endpoint of service '{target.Name.Value}'");
+        }
+    }
+
+    private static void Mirror(RouteConfig route, bool tcp, ServiceConfig service, IReadOnlyList<ServiceConfig> services, ConfigErrorSink errors)
+    {
+        if (route.Mirror is not { } mirror)
+        {
+            return;
+        }
+        if (tcp)
+        {
+            errors.Add(mirror.Location, "mirroring copies HTTP requests; a tcp service's routes cannot mirror");
+            return;
+        }
+        if (mirror.Backend is not { } backend)
+        {
+            errors.Add(mirror.Location.Child("backend"), "a mirror needs a backend: {service: NAME, subset: {...}}");
+        }
+        else
+        {
+            Backend(backend, service, services, errors);
+        }
+        if (mirror.Percent is { Value: < 0 or > 100 } percent)
+        {
+            errors.Add(percent.Location, $"must be a percentage between 0 and 100, got {percent.Value}");
         }
     }
 

@@ -77,6 +77,11 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             {
                 return verdict;
             }
+            if (!port.Routes.IsEmpty)
+            {
+                // A reload gave the port per-route authorization: an opaque stream cannot be judged per request.
+                return CloseReason.AuthzNoRoute;
+            }
             connection.IdleTimeout = next.IdleTimeout;
             target = next;
         }
