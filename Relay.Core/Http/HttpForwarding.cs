@@ -58,12 +58,14 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var peer = relay.Peer?.Peer.ToString();
         // Read even with tracing off: the access log carries the caller's trace id.
         var incoming = TracePropagation.Extract(context.Request.Headers);
-        using var server = RequestSpans.StartServer(recorder.Tracing, incoming, context, relay.Direction, service, peer, route.Route?.Name);
+        // One tracing generation for the whole request, even if a reload swaps it meanwhile.
+        using var tracing = recorder.EnterTracing();
+        using var server = RequestSpans.StartServer(tracing.Tracing, incoming, context, relay.Direction, service, peer, route.Route?.Name);
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
             : route.Spec is not null
-            ? await ForwardAsync(context, relay, route, active, http11Behind, requestBody, new(server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
+            ? await ForwardAsync(context, relay, route, active, http11Behind, requestBody, new(tracing.Tracing, server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
@@ -83,6 +85,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             TraceId = server?.TraceId.ToHexString() ?? (incoming.HasParent ? incoming.Parent.TraceId.ToHexString() : null),
             SpanId = server?.SpanId.ToHexString(),
+            Route = route.Route?.Name,
         });
     }
 
@@ -149,7 +152,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             {
                 var index = order[attempt % order.Length];
                 var token = attempts?.StartAttempt() ?? CancellationToken.None;
-                var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
+                var span = RequestSpans.StartClient(trace.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
                 var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, attemptTransformer);
                 ForwarderError error;
                 using (lease)
@@ -210,7 +213,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     }
 
     /// <summary>What a client span needs from the request's server span.</summary>
-    private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
+    private readonly record struct SpanParent(RelayTracing? Tracing, System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
 
     private enum NextAttempt
     {

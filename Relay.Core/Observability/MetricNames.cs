@@ -47,4 +47,7 @@ internal static class MetricNames
 
     /// <summary>The service label of a connection with no service: passthrough, or refused before routing.</summary>
     public const string NoService = "-";
+
+    /// <summary>The route label of a request no route took: its service has no <c>routes</c>, or none matched (a 404).</summary>
+    public const string NoRoute = "-";
 }

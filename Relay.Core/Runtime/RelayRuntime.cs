@@ -45,8 +45,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         Metrics = metrics;
         ClusterMetrics.Register(metrics.Meter, _config);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
-        // Read once at start: spans in flight keep the provider they began under.
-        Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
+        // Reloads swap it (Swap); requests in flight keep the generation they began under.
+        Tracing = new TracingState(initial.Snapshot.Tracing, metrics.Meter);
         var requests = new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats);
         _http = new HttpServer(new ClusterInvokers(recorder), requests, _config, loggerFactory);
         // Carried to every later revision's guards (CanaryGuards.For).
@@ -89,8 +89,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
     public TrafficStats Stats { get; } = new();
 
-    /// <summary>Span export as the config at start asked; null when it had no tracing section.</summary>
-    public RelayTracing? Tracing { get; }
+    /// <summary>Span export as the running config's tracing section asks (off without one).</summary>
+    public TracingState Tracing { get; }
 
     /// <summary>The running config's mesh TLS; null while the running config has no tls section.</summary>
     public MeshTlsRuntime? Tls => _config.Current.Tls;
@@ -243,6 +243,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>Installs <paramref name="next"/> for new connections; returns the config it replaced.</summary>
     public ActiveConfig Swap(ActiveConfig next)
     {
+        // Tracing first: building its provider is the one step here that could throw, and then
+        // nothing has changed and the reload reports the revision still running.
+        Tracing.Apply(next.Snapshot.Tracing);
         var previous = _config.Swap(next);
         _http.Apply(next.Snapshot);
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
@@ -310,7 +313,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _reclaimer.DisposeAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
         // After the HTTP server: every span has ended; shutdown flushes them (bounded by the export timeout).
-        Tracing?.Dispose();
+        Tracing.Dispose();
         Tls?.Dispose();
         _tlsMetrics.Dispose();
     }
