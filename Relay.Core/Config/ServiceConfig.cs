@@ -24,6 +24,8 @@ internal sealed record ServiceConfig(
 
     public CircuitBreakersConfig? CircuitBreakers { get; init; }
 
+    public HealthCheckConfig? HealthCheck { get; init; }
+
     /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
     public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null
         ? null

@@ -16,7 +16,7 @@ internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters
     public InboundRateLimits RateLimits { get; init; } = InboundRateLimits.None;
 
     public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null, MeshTlsRuntime? tls = null) =>
-        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters), tls)
+        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters, snapshot.Mesh.Zone), tls)
         {
             RateLimits = InboundRateLimits.Build(snapshot.Inbound, previous?.RateLimits),
         };

@@ -29,6 +29,10 @@ internal static class MetricNames
     public const string RequestRetries = "relay_request_retries_total";
     public const string RetryBudgetExhausted = "relay_retry_budget_exhausted_total";
 
+    /// <summary>1 while an endpoint passes its service's active health checks (services with a health_check only).</summary>
+    public const string EndpointHealthy = "relay_endpoint_healthy";
+    public const string HealthChecks = "relay_health_checks_total";
+
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";
     public const string FlowTag = "flow";

@@ -9,6 +9,8 @@ using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Pipeline;
 using Relay.Core.Tracing;
+using Relay.Core.Upstreams;
+using Relay.Core.Upstreams.Health;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
@@ -40,7 +42,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
-        ClusterMetrics.Register(metrics.Meter, _config);
+        HealthChecks = new HealthCheckers(() => (_config.Current.Clusters, _config.Current.Tls), loggerFactory.CreateLogger("Relay.Health"));
+        ClusterMetrics.Register(metrics.Meter, _config, HealthChecks);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
         // Read once at start: spans in flight keep the provider they began under.
         Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
@@ -73,6 +76,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public ConnectionRegistry Registry { get; } = new();
 
     public RelayMetrics Metrics { get; }
+
+    /// <summary>The active health check loops; started by <see cref="StartAsync"/>, matched to each swapped-in config.</summary>
+    public HealthCheckers HealthChecks { get; }
 
     /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
     public TrafficStats Stats { get; } = new();
@@ -108,9 +114,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
                 InFlight = state.InFlight,
                 EwmaLatencyMs = Math.Round(state.Latency.EstimateMs(now), 3),
                 Zone = cluster.Service.EndpointDetails.Length > i ? cluster.Service.EndpointDetails[i].Zone : null,
+                HealthCheck = cluster.Service.HealthCheck is null ? null : state.Active.State.Word(),
+                LastCheckFailure = cluster.Service.HealthCheck is null ? null : state.Active.LastFailure?.Label(),
             }).ToList())
         {
             LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
+            LocalZone = cluster.LocalZone,
         }).ToList();
     }
 
@@ -119,6 +128,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     {
         await _listeners.ReconcileAsync(ListenerSet.Desired(Current), Current.Limits.DrainTimeout).ConfigureAwait(false);
         ConfigView = RunningConfigView.Of(Current, DateTimeOffset.UtcNow);
+        HealthChecks.Reconcile(_config.Current.Clusters);
         IsReady = true;
     }
 
@@ -213,6 +223,10 @@ internal sealed class RelayRuntime : IAsyncDisposable
     {
         var previous = _config.Swap(next);
         _http.Apply(next.Snapshot.Limits);
+        if (IsReady)
+        {
+            HealthChecks.Reconcile(next.Clusters);
+        }
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
         return previous;
     }
@@ -251,6 +265,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
     {
         IsReady = false;
         await _listeners.DisposeAsync().ConfigureAwait(false);
+        // Draining: no new traffic will be balanced, so nothing needs the checks' verdicts.
+        await HealthChecks.DisposeAsync().ConfigureAwait(false);
         // Idle pooled mesh connections carry nothing: close them now so peers stop picking them.
         Tls?.Pool.Close();
         // HTTP connections are told to finish (GOAWAY, Connection: close) while the registry waits.
@@ -263,6 +279,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await HealthChecks.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         if (_admin is not null)
         {

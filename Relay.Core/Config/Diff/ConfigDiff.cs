@@ -31,6 +31,7 @@ public static class ConfigDiff
     {
         d.Field("mesh.trust_domain", a.TrustDomain, b.TrustDomain);
         d.Field("mesh.identity", a.Identity ?? "none", b.Identity ?? "none");
+        d.Field("mesh.zone", a.Zone ?? "none", b.Zone ?? "none");
     }
 
     private static void Tls(DiffBuilder d, TlsSnapshot? a, TlsSnapshot? b)
@@ -133,6 +134,7 @@ public static class ConfigDiff
         d.Field($"{key}.hash_on", a.HashOn?.ToString() ?? "none", b.HashOn?.ToString() ?? "none");
         Outliers(d, $"{key}.outlier_detection", a.OutlierDetection, b.OutlierDetection);
         Breakers(d, $"{key}.circuit_breakers", a.CircuitBreakers, b.CircuitBreakers);
+        d.Field($"{key}.health_check", HealthCheck(a.HealthCheck), HealthCheck(b.HealthCheck));
         d.Field($"{key}.timeouts.connect", Duration(a.ConnectTimeout), Duration(b.ConnectTimeout));
         d.Field($"{key}.timeouts.idle", Duration(a.IdleTimeout), Duration(b.IdleTimeout));
         d.Keyed($"{key}.endpoints", a.EndpointDetails, b.EndpointDetails, e => e.Address.ToString(), EndpointSummary, Endpoint);
@@ -153,6 +155,9 @@ public static class ConfigDiff
         d.Field($"{key}.max_ejection_percent", Invariant($"{a.MaxEjectionPercent}"), Invariant($"{b.MaxEjectionPercent}"));
         d.Field($"{key}.panic_threshold", Invariant($"{a.PanicThreshold}"), Invariant($"{b.PanicThreshold}"));
     }
+
+    private static string HealthCheck(HealthCheckSnapshot? h) => h is null ? "none"
+        : Invariant($"{(h.Path is { } p ? $"http GET {p} expecting {h.Statuses}" : "tcp connect")}, every {Duration(h.Interval)} (jitter {h.JitterPercent}%), timeout {Duration(h.Timeout)}, healthy after {h.HealthyThreshold}, unhealthy after {h.UnhealthyThreshold}");
 
     private static void Breakers(DiffBuilder d, string key, CircuitBreakersSnapshot a, CircuitBreakersSnapshot b)
     {
