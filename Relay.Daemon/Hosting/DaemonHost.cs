@@ -68,10 +68,13 @@ internal static partial class DaemonHost
             runtime.Registry.DescriptorCap = DescriptorBudget.ConnectionCap(fileLimit, DescriptorBudget.OpenNow());
             LogDescriptorCap(logger, runtime.Registry.DescriptorCap, fileLimit);
         }
+        // READY=1 only once the reloader (history, state file, file watcher) is in place: systemd
+        // accepts `systemctl reload` from READY=1 on, and that reload must find a watcher that hashed
+        // the file it started from, not race its construction.
+        using var reloader = new ConfigReloader(configPath, runtime, notifier, logger, reload);
         LogReady(logger, snapshot.Revision, configPath);
         notifier.Ready($"running revision {snapshot.Revision}");
 
-        using var reloader = new ConfigReloader(configPath, runtime, notifier, logger, reload);
         await foreach (var signal in signals.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (signal == PosixSignal.SIGHUP)

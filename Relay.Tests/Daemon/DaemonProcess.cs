@@ -94,7 +94,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"no matching sd_notify datagram within {Wait}; got [{string.Join(" | ", _datagrams)}]\n{Output()}");
+                Assert.Fail($"no matching sd_notify datagram within {Wait}; got [{string.Join(" | ", _datagrams)}]\n{ProcessState()}\n{Output()}");
                 throw;
             }
             var message = Encoding.UTF8.GetString(buffer, 0, received);
@@ -130,6 +130,33 @@ internal sealed class DaemonProcess : IAsyncDisposable
     }
 
     public string Output() => string.Join("\n", _stdout);
+
+    /// <summary>
+    /// For a timeout: whether the daemon is still there and, if so, where each of its threads waits
+    /// (state, kernel wait channel, syscall number), since a NativeAOT process has no managed dump.
+    /// </summary>
+    private string ProcessState()
+    {
+        if (_process.HasExited)
+        {
+            return $"daemon exited with {_process.ExitCode}";
+        }
+        var lines = new List<string> { $"daemon {_process.Id} still running; threads:" };
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+            {
+                string Read(string name) => File.Exists(Path.Combine(task, name)) ? File.ReadAllText(Path.Combine(task, name)).Trim() : "?";
+                var state = Read("status").Split('\n').FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) ?? "?";
+                lines.Add($"  {Path.GetFileName(task)} {Read("comm")} {state} wchan={Read("wchan")} syscall={Read("syscall").Split(' ')[0]}");
+            }
+        }
+        catch (IOException ex)
+        {
+            lines.Add($"  (cannot read /proc: {ex.Message})");
+        }
+        return string.Join("\n", lines);
+    }
 
     public async ValueTask DisposeAsync()
     {
