@@ -17,6 +17,7 @@ internal static class RouteCompiler
         Timeouts = route.Timeouts is { } t ? new RouteTimeouts(t.Request?.Value, t.PerTry?.Value, t.Idle?.Value) : null,
         Retries = route.Retries is { } r ? RetryCompiler.Compile(r) : null,
         Fault = route.Fault is { } f ? Fault(f) : null,
+        RateLimit = route.RateLimit?.Compile(),
     };
 
     // Envoy's fault filter: a delay or abort without a percentage applies to every request.

@@ -12,7 +12,11 @@ internal sealed record RouteConfig(
     RouteHashConfig? Hash,
     RouteTimeoutsConfig? Timeouts = null,
     RetryConfig? Retries = null,
-    FaultConfig? Fault = null);
+    FaultConfig? Fault = null)
+{
+    /// <summary>A token bucket for the route's requests (<c>requests_per_second</c>, <c>burst</c>); past it 429.</summary>
+    public RateLimitConfig? RateLimit { get; init; }
+}
 
 /// <summary>Fault injection on a route: a delay and/or an abort, each on a share of requests, optionally only with a header.</summary>
 internal sealed record FaultConfig(

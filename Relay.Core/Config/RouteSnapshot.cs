@@ -17,6 +17,9 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
     public RetryPolicy? Retries { get; init; }
 
     public FaultPolicy? Fault { get; init; }
+
+    /// <summary><c>rate_limit</c>: the route's requests per second and burst; null: unlimited.</summary>
+    public RateLimitSnapshot? RateLimit { get; init; }
 }
 
 /// <summary>Every condition present must hold; null or empty conditions are not checked.</summary>

@@ -15,10 +15,14 @@ internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters
     /// <summary>The inbound ports' request and connection rate limits.</summary>
     public InboundRateLimits RateLimits { get; init; } = InboundRateLimits.None;
 
+    /// <summary>The routes' request rate limits.</summary>
+    public RouteRateLimits RouteRateLimits { get; init; } = RouteRateLimits.None;
+
     public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null, MeshTlsRuntime? tls = null) =>
         new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters, snapshot.Mesh.Zone), tls)
         {
             RateLimits = InboundRateLimits.Build(snapshot.Inbound, previous?.RateLimits),
+            RouteRateLimits = RouteRateLimits.Build(snapshot.Services, previous?.RouteRateLimits),
         };
 }
 

@@ -46,9 +46,12 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var route = RequestTarget.Resolve(relay, active, context);
         if (route.Target?.InboundPort is { } port && !active.RateLimits.TryRequest(port.Port, out var retryAfter))
         {
-            // rate_limit: 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests };
+            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests, RetryAfter = retryAfter };
+        }
+        if (route.RetryAfter is { } after)
+        {
+            // rate_limit (port or route): 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
         var service = route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-";
         var peer = relay.Peer?.Peer.ToString();

@@ -59,3 +59,28 @@ public sealed class HealthCheckSectionTests
         Assert.Contains("mesh.zone", Assert.Single(bad).ToString(), StringComparison.Ordinal);
     }
 }
+
+[Trait("Tier", "Unit")]
+public sealed class RouteRateLimitSectionTests
+{
+    private static string Service(string protocol, string limit) =>
+        MeshHeader + $"services:\n  orders:\n    port: 80\n    endpoints: [198.18.0.2:80]\n    mesh_tls: false\n    protocol: {protocol}\n"
+        + $"    routes:\n      - {{ name: r, backends: [{{}}], rate_limit: {limit} }}\n";
+
+    [Fact]
+    public void Load_RouteRateLimit_CompiledWithABurstOfOneSecond()
+    {
+        Assert.Equal(new RateLimitSnapshot(30, 30), Valid(Service("http", "{ requests_per_second: 30 }")).Services[0].Routes[0].RateLimit);
+        Assert.Equal(new RateLimitSnapshot(30, 5), Valid(Service("http", "{ requests_per_second: 30, burst: 5 }")).Services[0].Routes[0].RateLimit);
+    }
+
+    [Theory]
+    [InlineData("tcp", "{ requests_per_second: 30 }", "routes[0].rate_limit")]
+    [InlineData("http", "{ requests_per_second: 0 }", "routes[0].rate_limit.requests_per_second")]
+    [InlineData("http", "{ burst: 3 }", "routes[0].rate_limit")]
+    public void Load_BadRouteRateLimit_Reported(string protocol, string limit, string key)
+    {
+        var error = Assert.Single(Load(Service(protocol, limit)).Errors);
+        Assert.Contains($"services.orders.{key}", error.ToString(), StringComparison.Ordinal);
+    }
+}

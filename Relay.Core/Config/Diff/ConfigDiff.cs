@@ -188,6 +188,7 @@ public static class ConfigDiff
         d.Field($"{key}.timeouts.idle", Duration(a.Timeouts?.Idle), Duration(b.Timeouts?.Idle));
         d.Field($"{key}.retries", Retries(a.Retries), Retries(b.Retries));
         d.Field($"{key}.fault", Fault(a.Fault), Fault(b.Fault));
+        d.Field($"{key}.rate_limit", Rate(a.RateLimit), Rate(b.RateLimit));
     }
 
     /// <summary>A backend is its service and subset (<c>web{version=v2}</c>): what the weight applies to.</summary>

@@ -5,7 +5,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>A service's <c>routes</c> list (docs/config.md#routes); rules are checked by RoutesValidator.</summary>
 internal static class RoutesReader
 {
-    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault"];
+    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault", "rate_limit"];
     private static readonly string[] MatchKeys = ["path", "method", "headers", "query"];
     private static readonly string[] PathKeys = ["exact", "prefix", "regex"];
     private static readonly string[] ValueKeys = ["name", "exact", "regex", "present"];
@@ -35,7 +35,10 @@ internal static class RoutesReader
             ? new RouteTimeoutsConfig(t.Location, t.Scalar("request", LimitsSectionReader.Duration), t.Scalar("per_try", LimitsSectionReader.Duration), t.Scalar("idle", LimitsSectionReader.Duration))
             : null,
         r.Mapping("retries", RetryKeys) is { } retries ? ReadRetries(retries) : null,
-        r.Mapping("fault", FaultKeys) is { } fault ? ReadFault(fault) : null);
+        r.Mapping("fault", FaultKeys) is { } fault ? ReadFault(fault) : null)
+    {
+        RateLimit = RateLimitReader.Read(r.Mapping("rate_limit", RateLimitReader.RequestKeys), "requests_per_second"),
+    };
 
     private static FaultConfig ReadFault(MappingReader f)
     {
