@@ -121,7 +121,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             var order = target.Cluster is not null ? target.PickOrder(EndpointPick.HashKey(context, target.Cluster)) : [0];
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
-            var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);
+            var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts, spec.Cluster?.Breakers);
             // A failover or retry after an error holds one of circuit_breakers.max_retries until it ends.
             var retrying = false;
             for (var attempt = 0; ; attempt++)
@@ -148,6 +148,8 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                 {
                     return (null, endpoint);
                 }
+                // A held-back response took its max_retries slot already (AttemptTransformer); it ends after the retry.
+                retrying = error == ForwarderError.None && attempts!.HoldsRetrySlot;
                 var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody);
                 if (next != NextAttempt.None && error != ForwarderError.None && spec.Cluster is { } breakers && !(retrying = breakers.Breakers.TryRetry()))
                 {

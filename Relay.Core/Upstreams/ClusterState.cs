@@ -26,7 +26,7 @@ internal sealed class ClusterState
         _endpoints = [.. service.Endpoints.Select(e => kept?.GetValueOrDefault(e) ?? new EndpointState(e, now))];
         Balancer = LoadBalancers.For(service, _random);
         _retiredEjections = Retired(previous, kept, _endpoints);
-        Breakers = previous?.Breakers is { } kept2 && kept2.Limits == service.CircuitBreakers ? kept2 : new CircuitBreakers(service.CircuitBreakers);
+        Breakers = previous?.Breakers is { } kept2 && kept2.Limits == service.CircuitBreakers ? kept2 : new CircuitBreakers(service.CircuitBreakers, previous?.Breakers);
     }
 
     /// <summary>The service's circuit breakers; the previous state's when the limits did not change.</summary>
