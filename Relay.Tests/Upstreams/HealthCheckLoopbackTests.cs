@@ -77,7 +77,10 @@ public sealed class HealthCheckLoopbackTests
             $"services:\n  echo: {{ port: 80, endpoints: [\"127.0.0.1:{echo1.EndPoint.Port}\", \"127.0.0.1:{echo2.EndPoint.Port}\", \"127.0.0.1:{deadPort}\"], "
             + "mesh_tls: false, health_check: { interval: 300ms, timeout: 250ms, healthy_threshold: 2, unhealthy_threshold: 2 } }\n"
             + $"listeners:\n  - {{ address: \"127.0.0.1:{listen}\", direction: outbound, service: echo }}\n", destination: null);
-        await Eventually.TrueAsync(() => Endpoint(relay, deadPort).HealthCheck == "unhealthy", Wait);
+        // All three verdicts in: while an echo endpoint is still pending, 1 of 3 healthy is under the
+        // panic threshold and every endpoint (the dead one too) would take connections.
+        await Eventually.TrueAsync(() => Endpoint(relay, deadPort).HealthCheck == "unhealthy"
+            && Endpoint(relay, echo1.EndPoint.Port).HealthCheck == "healthy" && Endpoint(relay, echo2.EndPoint.Port).HealthCheck == "healthy", Wait);
         Assert.Equal("connect_failed", Endpoint(relay, deadPort).LastCheckFailure);
 
         for (var i = 0; i < 12; i++)

@@ -62,6 +62,12 @@ internal static class HealthProbe
         {
             return (null, connected.Failure == CloseReason.UpstreamConnectTimeout ? HealthCheckResult.Timeout : HealthCheckResult.ConnectFailed);
         }
+        if (service.HealthCheck.Path is null)
+        {
+            // A TCP check closes with a reset, as HAProxy's checks do (nolinger): the checker keeps
+            // no TIME_WAIT socket (and its local port) for each check, every interval, per endpoint.
+            socket.LingerState = new LingerOption(true, 0);
+        }
         if (!OutboundSecurity.Applies(service, tls))
         {
             return (new NetworkStream(socket, ownsSocket: true), HealthCheckResult.Passed);
