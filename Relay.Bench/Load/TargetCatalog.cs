@@ -75,6 +75,14 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
         return nginx;
     }
 
+    /// <summary>One Relay from <paramref name="yaml"/>, started and accepting on <paramref name="port"/> (other scenarios use it).</summary>
+    public async Task<Process> StartRelayAsync(string name, string yaml, int port, CancellationToken cancellationToken)
+    {
+        var started = StartRelay(name, yaml);
+        await WaitAsync(name, [started], port, cancellationToken);
+        return started;
+    }
+
     private async Task<IReadOnlyList<Process>> StartRelayL4Async(CancellationToken cancellationToken)
     {
         var relay = StartRelay("relay-l4", RelayConfigs.L4());

@@ -33,8 +33,17 @@ internal static class ConfigCompiler
             Routes = RouteTable.Build(services),
             Listeners = [.. file.Listeners.Select(l => ListenerCompiler.Compile(l, services))],
             Tracing = CompileTracing(file.Tracing),
+            Discovery = CompileDiscovery(file.Discovery),
         };
     }
+
+    private static DiscoverySnapshot CompileDiscovery(DiscoveryConfig? discovery) => discovery is null
+        ? DiscoverySnapshot.Default
+        : new(
+            Values(discovery.Resolvers, []),
+            discovery.MinTtl?.Value ?? ConfigDefaults.DiscoveryMinTtl,
+            discovery.MaxTtl?.Value ?? ConfigDefaults.DiscoveryMaxTtl,
+            discovery.QueryTimeout?.Value ?? ConfigDefaults.DiscoveryQueryTimeout);
 
     private static TracingSnapshot? CompileTracing(TracingConfig? tracing) => tracing is null ? null : new(
         Required(tracing.OtlpEndpoint).Value,

@@ -99,6 +99,19 @@ internal static class ConfigDefaults
         _ => LoadBalancing.RoundRobin,
     };
 
+    // Discovery (dns:/srv:): a record's TTL sets the next query, clamped to [min_ttl, max_ttl] as
+    // linkerd2-proxy clamps with LINKERD2_PROXY_DNS_MIN_TTL/MAX_TTL. The floor is Envoy's: a
+    // STRICT_DNS cluster re-resolves every dns_refresh_rate (5000 ms) and, with respect_dns_ttl,
+    // never more often than dns_min_refresh_rate (5 s), so a TTL 0 record (Consul's default
+    // service_ttl, dnsmasq's default local-ttl) is not queried in a loop. The ceiling bounds how
+    // long a removed endpoint can stay in rotation under a long TTL: 5 min (chosen, no anchor:
+    // Envoy has none, it follows the TTL). A failed query is retried after min_ttl, as Envoy's
+    // dns_failure_refresh_rate defaults to the refresh rate. The query timeout is glibc's
+    // resolv.conf default (timeout:5), which DnsClient's LookupClientOptions.Timeout also uses.
+    public static readonly TimeSpan DiscoveryMinTtl = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DiscoveryMaxTtl = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DiscoveryQueryTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Permissive without a tls section (nothing to terminate), strict with one.</summary>
     public static MtlsMode Mtls(bool tlsConfigured) => tlsConfigured ? MtlsMode.Strict : MtlsMode.Permissive;
 

@@ -28,6 +28,9 @@ public sealed class ConfigSnapshot
     /// <summary>mesh.yaml <c>listeners</c>: explicit listeners with their fixed destinations.</summary>
     public ImmutableArray<ExplicitListenerSnapshot> Listeners { get; init; } = [];
 
-    /// <summary>mesh.yaml <c>tracing</c>; null: tracing off. Read at start (a reload does not change it).</summary>
+    /// <summary>mesh.yaml <c>tracing</c>; null: tracing off. A reload applies it (Tracing.TracingState).</summary>
     public TracingSnapshot? Tracing { get; init; }
+
+    /// <summary>mesh.yaml <c>discovery</c>: resolvers and TTL bounds for the services with <c>dns:</c>/<c>srv:</c>.</summary>
+    public DiscoverySnapshot Discovery { get; init; } = DiscoverySnapshot.Default;
 }

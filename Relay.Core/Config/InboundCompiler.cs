@@ -21,6 +21,10 @@ internal static class InboundCompiler
         {
             RateLimit = inbound.RateLimit?.Compile(),
             ConnectionRateLimit = inbound.ConnectionRateLimit?.Compile(),
+            Routes = [.. (inbound.Routes ?? []).Select((r, i) => new InboundRoute(
+                r.Name?.Value ?? $"route-{i}",
+                [.. r.Matches.Select(RouteCompiler.Match)],
+                r.Allow is null ? null : ConfigCompiler.Values(r.Allow, [])))],
         };
     }
 }

@@ -16,4 +16,13 @@ internal sealed record InboundPortConfig(
     public RateLimitConfig? RateLimit { get; init; }
 
     public RateLimitConfig? ConnectionRateLimit { get; init; }
+
+    /// <summary>Per-route authorization (<c>routes</c>): null when absent (no per-request rules).</summary>
+    public IReadOnlyList<InboundRouteConfig>? Routes { get; init; }
 }
+
+/// <summary>
+/// One authorization rule of an inbound port: HTTPRoute-shaped <c>matches</c> and the callers
+/// <c>allow</c>ed on them (Linkerd: an AuthorizationPolicy targeting an HTTPRoute of a Server).
+/// </summary>
+internal sealed record InboundRouteConfig(ConfigLocation Location, Located<string>? Name, IReadOnlyList<RouteMatchConfig> Matches, ConfigList<SpiffeIdPattern>? Allow);

@@ -15,7 +15,9 @@ internal static class ListenerCompiler
             var name = ConfigCompiler.Required(listener.Service).Value;
             var service = services.FirstOrDefault(s => s.Name == name)
                 ?? throw new InvalidOperationException($"compiling a listener for unknown service '{name}'");
-            return new ExplicitListenerSnapshot(address, direction, new OriginalDestination(service.Endpoints[0]), name, null);
+            // A discovered service has no endpoints at compile time: validation made it give an address.
+            var destination = service.Endpoints.IsEmpty ? new NetEndpoint(service.Addresses[0], service.Port) : service.Endpoints[0];
+            return new ExplicitListenerSnapshot(address, direction, new OriginalDestination(destination), name, null);
         }
         var port = ConfigCompiler.Required(listener.InboundPort).Value;
         return new ExplicitListenerSnapshot(address, direction, new OriginalDestination(new NetEndpoint(address.Address, port)), null, port);

@@ -17,4 +17,7 @@ internal sealed record MeshFileConfig(
 {
     /// <summary>mesh.yaml <c>tracing</c>; null when absent (no spans are made).</summary>
     public TracingConfig? Tracing { get; init; }
+
+    /// <summary>mesh.yaml <c>discovery</c>; null when absent (the defaults, the host's resolvers).</summary>
+    public DiscoveryConfig? Discovery { get; init; }
 }

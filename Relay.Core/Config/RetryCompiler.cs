@@ -46,6 +46,9 @@ internal static class RetryCompiler
             (retries.Grpc?.Items ?? []).Select(g => GrpcStatuses[g.Value]).ToFrozenSet(),
             backoffBase,
             retries.BackoffMax?.Value ?? backoffBase * 10,
-            budget);
+            budget)
+        {
+            NonIdempotent = retries.NonIdempotent?.Value ?? false,
+        };
     }
 }

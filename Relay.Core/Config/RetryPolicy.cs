@@ -33,7 +33,11 @@ public sealed record RetryPolicy(
     FrozenSet<int> GrpcStatuses,
     TimeSpan BackoffBase,
     TimeSpan BackoffMax,
-    RetryBudgetSpec Budget);
+    RetryBudgetSpec Budget)
+{
+    /// <summary>Retry POST and PATCH too (retries.non_idempotent); by default only RFC 9110's idempotent methods are resent.</summary>
+    public bool NonIdempotent { get; init; }
+}
 
 /// <summary>Linkerd's retry budget parameters (a value, so a reload that keeps them keeps the budget's state).</summary>
 public sealed record RetryBudgetSpec(double Ratio, int MinPerSecond, TimeSpan Ttl);

@@ -18,6 +18,10 @@ internal static class RouteCompiler
         Retries = route.Retries is { } r ? RetryCompiler.Compile(r) : null,
         Fault = route.Fault is { } f ? Fault(f) : null,
         RateLimit = route.RateLimit?.Compile(),
+        Guard = route.Guard is { } g ? new RouteGuard(
+            g.MinSuccessRate?.Value ?? GuardDefaults.MinSuccessRate, g.MinRequests?.Value ?? GuardDefaults.MinRequests, g.Window?.Value ?? GuardDefaults.Window) : null,
+        // Gateway API's RequestMirror: without a percent every request is mirrored.
+        Mirror = route.Mirror is { Backend: { } mb } m ? new RouteMirror(Backend(mb, service, services), m.Percent?.Value ?? 100) : null,
     };
 
     // Envoy's fault filter: a delay or abort without a percentage applies to every request.
@@ -29,7 +33,7 @@ internal static class RouteCompiler
         fault.AbortAt is null ? 0 : fault.AbortPercent?.Value ?? 100,
         fault.Header?.Value);
 
-    private static RouteMatch Match(RouteMatchConfig match) => new(
+    public static RouteMatch Match(RouteMatchConfig match) => new(
         match.Path is { } p ? Path(p) : null,
         match.Method?.Value,
         [.. match.Headers.Select(Value)],

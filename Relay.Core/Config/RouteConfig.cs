@@ -12,11 +12,19 @@ internal sealed record RouteConfig(
     RouteHashConfig? Hash,
     RouteTimeoutsConfig? Timeouts = null,
     RetryConfig? Retries = null,
-    FaultConfig? Fault = null)
+    FaultConfig? Fault = null,
+    GuardConfig? Guard = null,
+    MirrorConfig? Mirror = null)
 {
     /// <summary>A token bucket for the route's requests (<c>requests_per_second</c>, <c>burst</c>); past it 429.</summary>
     public RateLimitConfig? RateLimit { get; init; }
 }
+
+/// <summary>Request mirroring (Gateway API's RequestMirror filter): a share of requests copied to a shadow backend, its answers discarded.</summary>
+internal sealed record MirrorConfig(ConfigLocation Location, BackendConfig? Backend, Located<double>? Percent);
+
+/// <summary>The canary guard: a backend whose success rate over <c>window</c> falls below the minimum (after <c>min_requests</c>) is cut to weight 0 on this host.</summary>
+internal sealed record GuardConfig(ConfigLocation Location, Located<double>? MinSuccessRate, Located<int>? MinRequests, Located<TimeSpan>? Window);
 
 /// <summary>Fault injection on a route: a delay and/or an abort, each on a share of requests, optionally only with a header.</summary>
 internal sealed record FaultConfig(
@@ -42,7 +50,8 @@ internal sealed record RetryConfig(
     ConfigList<string>? Grpc,
     Located<TimeSpan>? BackoffBase,
     Located<TimeSpan>? BackoffMax,
-    RetryBudgetConfig? Budget);
+    RetryBudgetConfig? Budget,
+    Located<bool>? NonIdempotent = null);
 
 /// <summary>Linkerd's retry budget: retries at most <c>ratio</c> of requests, plus <c>min_per_second</c>, over <c>ttl</c>.</summary>
 internal sealed record RetryBudgetConfig(ConfigLocation Location, Located<double>? Ratio, Located<int>? MinPerSecond, Located<TimeSpan>? Ttl);

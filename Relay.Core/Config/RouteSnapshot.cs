@@ -20,7 +20,21 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
 
     /// <summary><c>rate_limit</c>: the route's requests per second and burst; null: unlimited.</summary>
     public RateLimitSnapshot? RateLimit { get; init; }
+
+    public RouteGuard? Guard { get; init; }
+
+    public RouteMirror? Mirror { get; init; }
 }
+
+/// <summary>Copy <see cref="Percent"/> % of the route's requests to <see cref="Backend"/> (its weight unused), answers discarded.</summary>
+public sealed record RouteMirror(RouteBackend Backend, double Percent);
+
+/// <summary>
+/// The canary guard of a route: a backend whose share of non-5xx answers over <see cref="Window"/>
+/// falls below <see cref="MinSuccessRate"/>, once <see cref="MinRequests"/> were seen, is cut to
+/// weight 0 on this host until the file changes (Flagger's request-success-rate check, in the data plane).
+/// </summary>
+public sealed record RouteGuard(double MinSuccessRate, int MinRequests, TimeSpan Window);
 
 /// <summary>Every condition present must hold; null or empty conditions are not checked.</summary>
 public sealed record RouteMatch(PathMatch? Path, string? Method, ImmutableArray<ValueMatch> Headers, ImmutableArray<ValueMatch> Query);

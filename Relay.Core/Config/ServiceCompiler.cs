@@ -16,8 +16,17 @@ internal static class ServiceCompiler
             OutlierDetection = service.OutlierDetection?.Compile() ?? OutlierDetectionSnapshot.Default,
             CircuitBreakers = service.CircuitBreakers?.Compile() ?? CircuitBreakersSnapshot.Default,
             HealthCheck = service.HealthCheck?.Compile(),
+            Discovery = Discovery(service),
         };
     }
+
+    /// <summary>The name made absolute (a trailing dot: no search list), the port defaulting to the service's.</summary>
+    private static DnsSourceSnapshot? Discovery(ServiceConfig service) => service.Discovery?.Value is not { } dns
+        ? null
+        : new DnsSourceSnapshot(
+            dns.Kind,
+            dns.Name.EndsWith('.') ? dns.Name : dns.Name + ".",
+            dns.Kind == DnsRecordKind.Srv ? 0 : dns.Port ?? ConfigCompiler.Required(service.Port).Value);
 
     private static ServiceSnapshot Compile(
         ServiceConfig service, IReadOnlyList<ServiceConfig> services, LimitsSnapshot limits, AppProtocol protocol, LoadBalancing balancing) => new(

@@ -26,6 +26,15 @@ internal sealed record ServiceConfig(
 
     public HealthCheckConfig? HealthCheck { get; init; }
 
+    /// <summary><c>dns:</c>: endpoints from the A and AAAA records of a name (validation allows one of endpoints, dns, srv).</summary>
+    public Located<DnsSourceConfig>? Dns { get; init; }
+
+    /// <summary><c>srv:</c>: endpoints from the SRV records of a name.</summary>
+    public Located<DnsSourceConfig>? Srv { get; init; }
+
+    /// <summary>The discovery source, when the service has one.</summary>
+    public Located<DnsSourceConfig>? Discovery => Dns ?? Srv;
+
     /// <summary>The endpoints' addresses alone, for rules that only care where an endpoint is.</summary>
     public ConfigList<NetEndpoint>? EndpointAddresses => Endpoints is null
         ? null

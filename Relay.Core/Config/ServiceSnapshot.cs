@@ -35,6 +35,13 @@ public sealed record ServiceSnapshot(
 
     /// <summary>mesh.yaml <c>routes</c>, in file order; empty: every request goes to all endpoints, as without routes.</summary>
     public ImmutableArray<RouteSnapshot> Routes { get; init; } = [];
+
+    /// <summary>
+    /// <c>dns:</c>/<c>srv:</c>: the endpoints come from DNS (Upstreams/Discovery), so the snapshot's
+    /// own <see cref="Endpoints"/> are empty and the cluster state holds the discovered set; null
+    /// for a service with listed endpoints.
+    /// </summary>
+    public DnsSourceSnapshot? Discovery { get; init; }
 }
 
 /// <summary>mesh.yaml <c>load_balancing</c> (Upstreams/Balancing holds one class per member).</summary>

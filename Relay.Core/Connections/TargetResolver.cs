@@ -13,6 +13,11 @@ internal static class TargetResolver
     {
         var config = active.Snapshot;
         var route = Router.Route(destination, config);
+        if (route.Kind != OutboundRouteKind.Service && active.Clusters.DiscoveredAt(destination.Endpoint) is { } discovered)
+        {
+            // An app that resolved a dns:/srv: name itself dialled one of its endpoints: the service's, not the outbound policy's.
+            route = OutboundRoute.ToService(config.ServicesByName[discovered]);
+        }
         return route.Kind switch
         {
             OutboundRouteKind.Service => (UpstreamTarget.ForCluster(route.Service!, active.Clusters[route.Service!]), CloseReason.Completed),

@@ -35,7 +35,8 @@ internal static class HttpErrors
             or CloseReason.TlsHandshakeFailed or CloseReason.TlsPeerIdentityRejected or CloseReason.TlsPeerCertificateInvalid
             or CloseReason.ResourceExhausted or CloseReason.UpstreamOverflowConnections
             or CloseReason.UpstreamOverflowRequests => StatusCodes.Status503ServiceUnavailable,
-        CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused => StatusCodes.Status403Forbidden,
+        CloseReason.PolicyDenied or CloseReason.StrictModePlaintextRefused
+            or CloseReason.AuthzNoRoute or CloseReason.AuthzCallerDenied => StatusCodes.Status403Forbidden,
         CloseReason.UpstreamTimeout or CloseReason.RouteTimeout => StatusCodes.Status504GatewayTimeout,
         CloseReason.RateLimited => StatusCodes.Status429TooManyRequests,
         CloseReason.ClientReset or CloseReason.AmbiguousRequestFraming => StatusCodes.Status400BadRequest,

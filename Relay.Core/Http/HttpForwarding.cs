@@ -25,6 +25,10 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     public const string RequestIdHeader = "x-request-id";
 
     private readonly RetryBudgets _budgets = new();
+    private readonly RequestMirror _mirror = new(invokers, recorder.Routes);
+
+    /// <summary>After a config swap: drops the retry budgets of routes the new config no longer has.</summary>
+    public void Retain(ConfigSnapshot snapshot) => _budgets.Retain(snapshot);
 
     public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
@@ -57,16 +61,22 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var peer = relay.Peer?.Peer.ToString();
         // Read even with tracing off: the access log carries the caller's trace id.
         var incoming = TracePropagation.Extract(context.Request.Headers);
-        using var server = RequestSpans.StartServer(recorder.Tracing, incoming, context, relay.Direction, service, peer, route.Route?.Name);
+        // One tracing generation for the whole request, even if a reload swaps it meanwhile.
+        using var tracing = recorder.EnterTracing();
+        using var server = RequestSpans.StartServer(tracing.Tracing, incoming, context, relay.Direction, service, peer, route.Route?.Name);
         // Content-Length with Transfer-Encoding: 400 + close, never forwarded (RequestFraming).
         var framing = RequestFraming.Refuse(context);
         var (failure, endpoint) = framing is not null ? (framing, "-")
             : route.Spec is not null
-            ? await ForwardAsync(context, relay, route, http11Behind, requestBody, new(server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
+            ? await ForwardAsync(context, relay, route, active, http11Behind, requestBody, new(tracing.Tracing, server, incoming.Format, service, incoming.HasParent)).ConfigureAwait(false)
             : (route.Refusal, "-");
         if (framing is null && route.Spec is null)
         {
             HttpErrors.Refuse(context, route.Refusal, route.Status);
+        }
+        if (framing is null && route is { Spec: not null, Route.Guard: not null })
+        {
+            Judge(active, route, failure, context.Response.StatusCode);
         }
         relay.LastFailure = failure ?? relay.LastFailure;
         StreamResetBudget.Record(context, started);
@@ -78,6 +88,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             TraceId = server?.TraceId.ToHexString() ?? (incoming.HasParent ? incoming.Parent.TraceId.ToHexString() : null),
             SpanId = server?.SpanId.ToHexString(),
+            Route = route.Route?.Name,
         });
     }
 
@@ -89,11 +100,11 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// when another exists), after a back-off (<see cref="RouteAttempts"/>); anything else is answered.
     /// </summary>
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
-        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, ActiveConfig active, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
         if (route.Spec!.Cluster is not { } cluster)
         {
-            return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody, trace).ConfigureAwait(false);
+            return await ForwardAdmittedAsync(context, relay, route, active, http11Behind, requestBody, trace).ConfigureAwait(false);
         }
         // circuit_breakers: max_requests in flight, then max_pending_requests waiting at most the
         // connect timeout (Envoy's pending requests wait for a connection as long); past that, 503.
@@ -103,22 +114,38 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             HttpErrors.Refuse(context, CloseReason.UpstreamOverflowRequests);
             return (CloseReason.UpstreamOverflowRequests, "-");
         }
-        return await ForwardAdmittedAsync(context, relay, route, http11Behind, requestBody, trace).ConfigureAwait(false);
+        return await ForwardAdmittedAsync(context, relay, route, active, http11Behind, requestBody, trace).ConfigureAwait(false);
     }
 
     private async Task<(CloseReason? Failure, string Endpoint)> ForwardAdmittedAsync(
-        HttpContext context, RelayConnectionFeature relay, RequestTarget route, bool http11Behind, CountingStream requestBody, SpanParent trace)
+        HttpContext context, RelayConnectionFeature relay, RequestTarget route, ActiveConfig active, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
         var (spec, target) = (route.Spec!, route.Target!);
         if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
         {
             return (CloseReason.FaultInjected, "-");
         }
+        var (kept, clientFailed) = await KeepBodyAsync(context, route.Route).ConfigureAwait(false);
+        if (clientFailed)
+        {
+            HttpErrors.Refuse(context, CloseReason.ClientReset);
+            return (CloseReason.ClientReset, "-");
+        }
+        if (route.Route?.Mirror is { } mirror)
+        {
+            _mirror.Send(context, mirror, active, route.RoutedBy!, kept);
+        }
         var invoker = invokers.Enter(spec);
-        using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName);
+        using var attempts = RouteAttempts.For(route.Route, context, _budgets, recorder.Routes, target.ServiceName ?? spec.ServiceName, kept is not null);
         try
         {
             var order = target.Cluster is not null ? target.PickOrder(EndpointPick.HashKey(context, target.Cluster)) : [0];
+            if (order.Length == 0)
+            {
+                // A dns:/srv: service before its first resolved answer has no endpoint to try.
+                HttpErrors.Refuse(context, CloseReason.NoHealthyEndpoint);
+                return (CloseReason.NoHealthyEndpoint, "-");
+            }
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
             var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts, spec.Cluster?.Breakers);
@@ -128,7 +155,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             {
                 var index = order[attempt % order.Length];
                 var token = attempts?.StartAttempt() ?? CancellationToken.None;
-                var span = RequestSpans.StartClient(recorder.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
+                var span = RequestSpans.StartClient(trace.Tracing, trace.Server, context, trace.Format, trace.Service, attempt, trace.CallerHasContext);
                 var (lease, timed) = EndpointPick.Begin(spec.Cluster, index, attemptTransformer);
                 ForwarderError error;
                 using (lease)
@@ -150,7 +177,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                 }
                 // A held-back response took its max_retries slot already (AttemptTransformer); it ends after the retry.
                 retrying = error == ForwarderError.None && attempts!.HoldsRetrySlot;
-                var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody);
+                var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody, kept is not null);
                 if (next != NextAttempt.None && error != ForwarderError.None && spec.Cluster is { } breakers && !(retrying = breakers.Breakers.TryRetry()))
                 {
                     // max_retries in progress: this request fails with the error it has.
@@ -176,8 +203,22 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         }
     }
 
+    /// <summary>
+    /// Gives a guarded route's backend its answer: a success unless 5xx or no answer from the
+    /// backend (Flagger's request-success-rate). A client that left, a fault Relay injected and a
+    /// circuit breaker's refusal say nothing about the backend and are not counted.
+    /// </summary>
+    private static void Judge(ActiveConfig active, RequestTarget route, CloseReason? failure, int status)
+    {
+        if (failure is CloseReason.ClientReset or CloseReason.FaultInjected or CloseReason.UpstreamOverflowRequests)
+        {
+            return;
+        }
+        active.Guards.Record(route.RoutedBy!, route.Route!, route.Backend, failure is null && status < 500);
+    }
+
     /// <summary>What a client span needs from the request's server span.</summary>
-    private readonly record struct SpanParent(System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
+    private readonly record struct SpanParent(RelayTracing? Tracing, System.Diagnostics.Activity? Server, TraceFormat Format, string Service, bool CallerHasContext);
 
     private enum NextAttempt
     {
@@ -191,9 +232,10 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     }
 
     /// <summary>Whether a failed attempt (no response) goes again, and how.</summary>
-    private static NextAttempt Next(HttpContext context, ForwarderError error, RouteAttempts? attempts, int attempt, int endpoints, CountingStream requestBody)
+    private static NextAttempt Next(HttpContext context, ForwarderError error, RouteAttempts? attempts, int attempt, int endpoints, CountingStream requestBody, bool bodyKept)
     {
-        var connectFailure = NothingSent(context, requestBody) && HttpErrors.IsConnectFailure(context);
+        // A kept body can be sent again from its start, so a failed connect fails over even after it was read.
+        var connectFailure = (bodyKept || NothingSent(context, requestBody)) && HttpErrors.IsConnectFailure(context);
         if (connectFailure && attempt + 1 < endpoints)
         {
             return NextAttempt.Failover;
@@ -212,6 +254,28 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers.Clear();
         context.Features.Set<IForwarderErrorFeature>(null);
+        RequestBodyBuffer.Rewind(context);
+    }
+
+    /// <summary>
+    /// On a route that retries or mirrors, a body of declared length up to the buffer limit is read
+    /// into memory first (RequestBodyBuffer); anything else streams. True when the client broke
+    /// off or sent less than it declared while the body was read.
+    /// </summary>
+    private static async Task<(byte[]? Kept, bool ClientFailed)> KeepBodyAsync(HttpContext context, RouteSnapshot? route)
+    {
+        if (route is null || (route.Retries is null && route.Mirror is null))
+        {
+            return (null, false);
+        }
+        try
+        {
+            return (await RequestBodyBuffer.TryKeepAsync(context, context.RequestAborted).ConfigureAwait(false), false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            return (null, true);
+        }
     }
 
     private static bool NothingSent(HttpContext context, CountingStream requestBody) => requestBody.BytesRead == 0 && !context.Response.HasStarted;

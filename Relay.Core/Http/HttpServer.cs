@@ -55,6 +55,18 @@ internal sealed class HttpServer : IAsyncDisposable
     /// </summary>
     public void Apply(LimitsSnapshot limits)
     {
+        ApplyLimits(limits);
+    }
+
+    /// <summary>A swap's whole config: its limits, and the retry budgets it keeps (those of removed routes are dropped).</summary>
+    public void Apply(ConfigSnapshot snapshot)
+    {
+        ApplyLimits(snapshot.Limits);
+        _application.Retain(snapshot);
+    }
+
+    private void ApplyLimits(LimitsSnapshot limits)
+    {
         _server.Options.Limits.RequestHeadersTimeout = limits.HttpRequestHeadersTimeout;
         _server.Options.Limits.KeepAliveTimeout = limits.HttpKeepAliveTimeout;
     }

@@ -22,6 +22,9 @@ internal sealed record RequestRecord(
     /// <summary>The request's trace: its server span's, else the caller's when Relay made no span; null when neither.</summary>
     public string? TraceId { get; init; }
 
+    /// <summary>The route that took the request (its name from mesh.yaml, or route-&lt;index&gt;); null when none did.</summary>
+    public string? Route { get; init; }
+
     /// <summary>Relay's server span for the request; null when not traced.</summary>
     public string? SpanId { get; init; }
 }

@@ -10,10 +10,13 @@ namespace Relay.Core.Http;
 /// The per-request record beside the per-connection one: one access-log event (text, or JSON
 /// with --log-json, from the same template) and the request metrics, once per request.
 /// </summary>
-internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metrics, RelayTracing? tracing = null, TrafficStats? stats = null)
+internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metrics, TracingState? tracing = null, TrafficStats? stats = null)
 {
-    /// <summary>Spans for the requests recorded here; null when mesh.yaml has no tracing section.</summary>
-    public RelayTracing? Tracing => tracing;
+    /// <summary>Spans for the requests recorded here, as the running config asks; null only in tests without a runtime.</summary>
+    public TracingState? Tracing => tracing;
+
+    /// <summary>The tracing generation for a request arriving now (none when tracing is off).</summary>
+    public TracingLease EnterTracing() => tracing?.Enter() ?? default;
 
     /// <summary>Attempts, retries and retry-budget refusals of routed requests.</summary>
     public RouteMetrics Routes { get; } = new(metrics.Meter);
@@ -21,8 +24,8 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
     public void Completed(RequestRecord request)
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);
-        metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration);
-        stats?.Request(request.Direction, request.Service, request.Peer, request.Method, request.Path, request.Status, duration);
+        metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration, request.Route);
+        stats?.Request(request.Direction, request.Service, request.Peer, request.Method, request.Path, request.Status, duration, request.Route);
         if (request.Error is { } reason)
         {
             metrics.RequestFailed(request.Direction, request.Service, reason);

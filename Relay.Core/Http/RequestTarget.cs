@@ -23,8 +23,14 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
     /// <summary>When a rate limit (the inbound port's or the route's) refused the request: how long until a token is due.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The index of the route's backend that took the request (the canary guard counts its answer).</summary>
+    public int Backend { get; init; }
+
+    /// <summary>The service whose routes took the request (a backend may be another service).</summary>
+    public string? RoutedBy { get; init; }
+
     public static RequestTarget Resolve(RelayConnectionFeature relay, ActiveConfig active, HttpContext context) =>
-        relay.Direction == Direction.Inbound ? Inbound(relay, active) : Outbound(relay, active, context);
+        relay.Direction == Direction.Inbound ? Inbound(relay, active, context) : Outbound(relay, active, context);
 
     private static RequestTarget Outbound(RelayConnectionFeature relay, ActiveConfig active, HttpContext context)
     {
@@ -45,8 +51,7 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
     private static RequestTarget Routed(ServiceSnapshot service, ActiveConfig active, HttpContext context)
     {
         var request = context.Request;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
-        var route = HttpRouteMatcher.Match(service.Routes, new RouteRequest(RequestPath.Normalize(rawTarget), request.Method, request.Headers, request.Query));
+        var route = HttpRouteMatcher.Match(service.Routes, MatchedRequest(context));
         if (route is null)
         {
             return Refused(CloseReason.NoRouteMatched, StatusCodes.Status404NotFound);
@@ -57,11 +62,26 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
             return Refused(CloseReason.RateLimited, StatusCodes.Status429TooManyRequests) with { Route = route, RetryAfter = retryAfter };
         }
         var key = BackendPicker.KeyOf(route.Hash, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, context.Connection.RemoteIpAddress);
-        var target = TargetResolver.ForBackend(BackendPicker.Pick(route, key), service, active);
-        return new(InvokerSpec.ForService(target.Service!, target.Cluster!, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK) { Route = route };
+        // The canary guard's weights where it cut a backend on this host, else the file's.
+        var backend = BackendPicker.PickIndex(route, key, active.Guards.WeightsOf(service.Name, route));
+        var target = TargetResolver.ForBackend(route.Backends[backend], service, active);
+        return new(InvokerSpec.ForService(target.Service!, target.Cluster!, active.Tls), target, CloseReason.Completed, StatusCodes.Status200OK)
+        {
+            Route = route,
+            Backend = backend,
+            RoutedBy = service.Name,
+        };
     }
 
-    private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active)
+    /// <summary>What routes and authorization rules match: the raw request target in <see cref="RequestPath"/>'s one normal form, method, headers, query.</summary>
+    private static RouteRequest MatchedRequest(HttpContext context)
+    {
+        var request = context.Request;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+        return new RouteRequest(RequestPath.Normalize(rawTarget), request.Method, request.Headers, request.Query);
+    }
+
+    private static RequestTarget Inbound(RelayConnectionFeature relay, ActiveConfig active, HttpContext context)
     {
         var (target, refusal) = TargetResolver.Inbound(relay.Destination, active);
         if (target?.InboundPort is not { } port)
@@ -80,6 +100,15 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
         {
             // Plaintext admitted while the port was permissive; a reload made it strict since.
             return Refused(CloseReason.StrictModePlaintextRefused, StatusCodes.Status403Forbidden);
+        }
+        if (!port.Routes.IsEmpty)
+        {
+            // Per-route authorization: judged before anything is sent to the app, never by it.
+            var (verdict, _) = InboundAuthorizer.Judge(port.Routes, MatchedRequest(context), relay.MeshSession is null ? null : relay.Peer?.Peer);
+            if (verdict != CloseReason.Completed)
+            {
+                return Refused(verdict, StatusCodes.Status403Forbidden);
+            }
         }
         return new(InvokerSpec.ForInbound(port, active.Snapshot.Limits.ConnectTimeout), target, CloseReason.Completed, StatusCodes.Status200OK);
     }

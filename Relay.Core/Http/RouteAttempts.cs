@@ -10,8 +10,9 @@ namespace Relay.Core.Http;
 /// One request's attempts on a route with timeouts or retries: the request deadline
 /// (timeouts.request, a 504 route_timeout), each attempt's timer to response headers
 /// (timeouts.per_try), and whether a failed attempt may be retried: the policy names the cause,
-/// attempts are left, the request can be sent again (an idempotent method without a body,
-/// RFC 9110 §9.2.2: a streamed body is not kept to resend) and the route's budget pays for it.
+/// attempts are left, the request can be sent again (an idempotent method, RFC 9110 §9.2.2, or
+/// any method with retries.non_idempotent; and no body, or one the body buffer kept) and the
+/// route's budget pays for it.
 /// </summary>
 internal sealed class RouteAttempts : IDisposable
 {
@@ -48,7 +49,7 @@ internal sealed class RouteAttempts : IDisposable
     public bool CanRetry => _policy is not null;
 
     /// <summary>Null for a route with neither timeouts nor retries (the request takes today's path).</summary>
-    public static RouteAttempts? For(RouteSnapshot? route, HttpContext context, RetryBudgets budgets, RouteMetrics metrics, string service)
+    public static RouteAttempts? For(RouteSnapshot? route, HttpContext context, RetryBudgets budgets, RouteMetrics metrics, string service, bool bodyKept)
     {
         if (route is null || (route.Timeouts is null && route.Retries is null))
         {
@@ -61,8 +62,9 @@ internal sealed class RouteAttempts : IDisposable
             // Every request on the route earns retries for others (Linkerd: deposit per request).
             budget.Deposit();
         }
-        var resendable = Idempotent.Contains(context.Request.Method, StringComparer.Ordinal)
-            && context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true };
+        // A body is resent only from the body buffer (RequestBodyBuffer: a declared length up to 64 KiB).
+        var resendable = (Idempotent.Contains(context.Request.Method, StringComparer.Ordinal) || route.Retries?.NonIdempotent == true)
+            && (bodyKept || !RequestBodyBuffer.HasBody(context));
         return new RouteAttempts(route, resendable ? route.Retries : null, budget, metrics, service);
     }
 

@@ -35,6 +35,24 @@ internal sealed partial class ConfigLifecycle : IDisposable
         _notifier = notifier;
         _logger = logger;
         _history = new ConfigHistory(options.StateDirectory, options.HistoryLimit);
+        _runtime.OverridesChanged += () => _ = PersistOverridesAsync();
+    }
+
+    /// <summary>A canary guard cut a backend: the state file shows it to <c>relay config status</c> (after any reload in progress).</summary>
+    private async Task PersistOverridesAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_stopped)
+            {
+                Persist(recordHistory: false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public string ConfigPath { get; }
@@ -210,7 +228,7 @@ internal sealed partial class ConfigLifecycle : IDisposable
             {
                 _history.Record(_runtime.Current, view.AppliedAt);
             }
-            new LifecycleState(view.Revision, view.AppliedAt, view.SourcePath, Environment.ProcessId, LastReload).Write(_options.StateDirectory);
+            new LifecycleState(view.Revision, view.AppliedAt, view.SourcePath, Environment.ProcessId, LastReload, view.Overrides).Write(_options.StateDirectory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

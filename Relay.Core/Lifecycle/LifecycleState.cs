@@ -1,17 +1,20 @@
+using Relay.Core.Routing.Guard;
 using Relay.Core.Runtime;
 
 namespace Relay.Core.Lifecycle;
 
 /// <summary>
 /// STATE_DIR/state.json, rewritten (atomically) by the daemon after start and after every reload
-/// attempt; <c>relay config status</c> and <c>rollback</c> read it.
+/// attempt, and when a canary guard cuts a backend (its runtime overrides); <c>relay config status</c>
+/// and <c>rollback</c> read it.
 /// </summary>
 public sealed record LifecycleState(
     string RunningRevision,
     DateTimeOffset AppliedAt,
     string SourcePath,
     int Pid,
-    ReloadReport? LastReload)
+    ReloadReport? LastReload,
+    IReadOnlyList<GuardOverride>? Overrides = null)
 {
     public const string FileName = "state.json";
 

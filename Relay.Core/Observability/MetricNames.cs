@@ -28,6 +28,8 @@ internal static class MetricNames
     public const string RequestAttempts = "relay_request_attempts_total";
     public const string RequestRetries = "relay_request_retries_total";
     public const string RetryBudgetExhausted = "relay_retry_budget_exhausted_total";
+    public const string CanaryGuardTrips = "relay_canary_guard_trips_total";
+    public const string RequestMirrors = "relay_request_mirrors_total";
 
     /// <summary>1 while an endpoint passes its service's active health checks (services with a health_check only).</summary>
     public const string EndpointHealthy = "relay_endpoint_healthy";
@@ -41,10 +43,15 @@ internal static class MetricNames
     public const string RevisionTag = "revision";
     public const string VersionTag = "version";
     public const string CodeClassTag = "code_class";
+    public const string RouteTag = "route";
+    public const string BackendTag = "backend";
 
     public const string ClientToUpstream = "client_to_upstream";
     public const string UpstreamToClient = "upstream_to_client";
 
     /// <summary>The service label of a connection with no service: passthrough, or refused before routing.</summary>
     public const string NoService = "-";
+
+    /// <summary>The route label of a request no route took: its service has no <c>routes</c>, or none matched (a 404).</summary>
+    public const string NoRoute = "-";
 }

@@ -114,13 +114,18 @@ internal sealed class RelayMetrics : IDisposable
         _upstreamConnectFailures.Add(1, new TagList { MetricTags.Tag(MetricNames.ServiceTag, service) });
     }
 
-    /// <summary>One HTTP request. Labels stay bounded: services come from mesh.yaml, the status only as its class.</summary>
-    public void RequestCompleted(Direction direction, string service, int status, TimeSpan duration)
+    /// <summary>
+    /// One HTTP request. Labels stay bounded: services and route names come from mesh.yaml (an
+    /// unnamed route is <c>route-&lt;index&gt;</c>, no route <c>-</c>), the status only as its class.
+    /// A per-route label as Linkerd's <c>route</c> / OpenTelemetry's <c>http.route</c>: a name, never a path.
+    /// </summary>
+    public void RequestCompleted(Direction direction, string service, int status, TimeSpan duration, string? route = null)
     {
         var direct = MetricTags.For(direction);
         var byService = MetricTags.Tag(MetricNames.ServiceTag, service);
-        _requests.Add(1, new TagList { direct, byService, MetricTags.CodeClass(status) });
-        _requestDuration.Record(duration.TotalSeconds, new TagList { direct, byService });
+        var byRoute = MetricTags.Tag(MetricNames.RouteTag, route ?? MetricNames.NoRoute);
+        _requests.Add(1, new TagList { direct, byService, byRoute, MetricTags.CodeClass(status) });
+        _requestDuration.Record(duration.TotalSeconds, new TagList { direct, byService, byRoute });
     }
 
     /// <summary>

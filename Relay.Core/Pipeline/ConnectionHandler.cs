@@ -101,6 +101,11 @@ internal sealed partial class ConnectionHandler(
         }
         Admit(connection, clientSide, detection, active.Snapshot.Limits);
         record.Protocol = Decide(target, detection, clientSide);
+        if (record.Protocol == ProxyProtocol.Tcp && target.InboundPort is { Routes.IsEmpty: false })
+        {
+            // Per-route authorization is default deny, and a byte stream has no request to judge.
+            return CloseReason.AuthzNoRoute;
+        }
         return record.Protocol switch
         {
             ProxyProtocol.Http1 or ProxyProtocol.Http2 => await http.ServeAsync(client, clientSide, record.Protocol, target, connection, record).ConfigureAwait(false),

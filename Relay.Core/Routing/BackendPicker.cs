@@ -13,11 +13,27 @@ namespace Relay.Core.Routing;
 /// </summary>
 internal static class BackendPicker
 {
-    public static RouteBackend Pick(RouteSnapshot route, ulong? hash)
+    public static RouteBackend Pick(RouteSnapshot route, ulong? hash) => route.Backends[PickIndex(route, hash, default)];
+
+    /// <summary>
+    /// The index of the backend picked under <paramref name="weights"/> (the canary guard's, where
+    /// it cut a backend to 0; default: the file's). The guard never cuts the last weighted backend,
+    /// so the total stays positive.
+    /// </summary>
+    public static int PickIndex(RouteSnapshot route, ulong? hash, System.Collections.Immutable.ImmutableArray<int> weights)
     {
-        var total = route.TotalWeight;
+        var total = weights.IsDefault ? route.TotalWeight : weights.Sum(w => (long)w);
         var point = hash is { } h ? (long)(((UInt128)h * (ulong)total) >> 64) : Random.Shared.NextInt64(total);
-        return At(route, point);
+        for (var i = 0; i < route.Backends.Length; i++)
+        {
+            var weight = weights.IsDefault ? route.Backends[i].Weight : weights[i];
+            if (point < weight)
+            {
+                return i;
+            }
+            point -= weight;
+        }
+        throw new InvalidOperationException("point beyond the route's total weight");
     }
 
     /// <summary>The backend whose cumulative weight range holds <paramref name="point"/> (0 ≤ point &lt; total).</summary>

@@ -3,8 +3,8 @@ using System.Text;
 namespace Relay.Core.Routing;
 
 /// <summary>
-/// The one normalisation of a request path that every path rule sees (routes now, per-route
-/// authorization later), so two rules can never disagree on what a path is. From the raw request
+/// The one normalisation of a request path that every path rule sees (a service's routes and an
+/// inbound port's authorization routes, InboundAuthorizer), so two rules can never disagree on what a path is. From the raw request
 /// target, in one pass each: percent-decode once (so <c>%2F</c> is a '/' and <c>%252F</c> is the
 /// text "%2F", never decoded twice; hex digits in either case), merge runs of '/', remove dot
 /// segments (RFC 3986 §5.2.4), drop the query. Case is kept: paths are case-sensitive (RFC 3986

@@ -8,6 +8,9 @@ internal sealed record ClusterView(string Service, IReadOnlyList<EndpointHealthV
 
     /// <summary>This host's <c>mesh.zone</c>, the zone the service's picks prefer; null without one.</summary>
     public string? LocalZone { get; init; }
+
+    /// <summary>For a <c>dns:</c>/<c>srv:</c> service: its source, TTL and last refresh; null for listed endpoints.</summary>
+    public DiscoveryView? Discovery { get; init; }
 }
 
 /// <summary>One endpoint of a <see cref="ClusterView"/>: passive health, and what the balancers read.</summary>

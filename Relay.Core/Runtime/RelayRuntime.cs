@@ -11,6 +11,7 @@ using Relay.Core.Pipeline;
 using Relay.Core.Tracing;
 using Relay.Core.Upstreams;
 using Relay.Core.Upstreams.Health;
+using Relay.Core.Upstreams.Discovery;
 using Relay.Tls.MeshTls;
 
 namespace Relay.Core.Runtime;
@@ -30,7 +31,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly TlsMetrics _tlsMetrics;
     private readonly MemoryReclaimer _reclaimer;
+    private readonly DnsDiscovery _discovery;
     private AdminListener? _admin;
+    private RunningConfigView _configView = null!;
 
     private RelayRuntime(ActiveConfig initial, RelayMetrics metrics, TlsMetrics tlsMetrics, ILoggerFactory loggerFactory, DestinationResolver? resolveDestination)
     {
@@ -45,14 +48,23 @@ internal sealed class RelayRuntime : IAsyncDisposable
         HealthChecks = new HealthCheckers(() => (_config.Current.Clusters, _config.Current.Tls), loggerFactory.CreateLogger("Relay.Health"));
         ClusterMetrics.Register(metrics.Meter, _config, HealthChecks);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
-        // Read once at start: spans in flight keep the provider they began under.
-        Tracing = RelayTracing.Create(initial.Snapshot.Tracing);
-        _http = new HttpServer(new ClusterInvokers(recorder), new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats), _config, loggerFactory);
+        // Reloads swap it (Swap); requests in flight keep the generation they began under.
+        Tracing = new TracingState(initial.Snapshot.Tracing, metrics.Meter);
+        var requests = new RequestRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Tracing, Stats);
+        _http = new HttpServer(new ClusterInvokers(recorder), requests, _config, loggerFactory);
+        // Carried to every later revision's guards (CanaryGuards.For).
+        initial.Guards.Tripped = cut =>
+        {
+            GuardLog.Tripped(_logger, cut);
+            requests.Routes.GuardTripped(cut.Service, cut.Route, cut.Backend);
+            OverridesChanged?.Invoke();
+        };
         _http.Apply(initial.Snapshot.Limits);
         var handler = new ConnectionHandler(_config, Registry, recorder,
             resolveDestination ?? OriginalDestinationReader.TryRead, new HttpProxy(_http), _logger);
         _listeners = new ListenerSet(handler.HandleAsync, _logger);
         _reclaimer = new MemoryReclaimer(() => Registry.Count, _logger);
+        _discovery = new DnsDiscovery(new DiscoveredEndpointsApplier(_config), metrics.Meter, loggerFactory.CreateLogger("Relay.Discovery"));
     }
 
     /// <summary>
@@ -83,8 +95,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
     public TrafficStats Stats { get; } = new();
 
-    /// <summary>Span export as the config at start asked; null when it had no tracing section.</summary>
-    public RelayTracing? Tracing { get; }
+    /// <summary>Span export as the running config's tracing section asks (off without one).</summary>
+    public TracingState Tracing { get; }
 
     /// <summary>The running config's mesh TLS; null while the running config has no tls section.</summary>
     public MeshTlsRuntime? Tls => _config.Current.Tls;
@@ -95,7 +107,19 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public bool IsReady { get; private set; }
 
-    public RunningConfigView ConfigView { get; private set; } = null!;
+    /// <summary>GET /config: the running revision and file, the canary guards' runtime overrides of it, and the endpoint sets discovered for it now.</summary>
+    public RunningConfigView ConfigView
+    {
+        get => _configView with
+        {
+            Overrides = _config.Current.Guards.Overrides,
+            Discovered = [.. _discovery.Statuses.OrderBy(s => s.Service, StringComparer.Ordinal).Select(DiscoveryView.Of)],
+        };
+        private set => _configView = value;
+    }
+
+    /// <summary>Raised when a canary guard cut a backend (the lifecycle rewrites the state file for <c>relay config status</c>).</summary>
+    public event Action? OverridesChanged;
 
     /// <summary>The proxy listeners open now.</summary>
     public IReadOnlyCollection<ListenerSpec> OpenListeners => _listeners.Open;
@@ -120,12 +144,20 @@ internal sealed class RelayRuntime : IAsyncDisposable
         {
             LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
             LocalZone = cluster.LocalZone,
+            Discovery = _discovery.StatusOf(cluster.Service.Name) is { } status ? DiscoveryView.Of(status) : null,
         }).ToList();
     }
 
-    /// <summary>Binds every listener of the initial config; throws if one cannot be bound.</summary>
+    /// <summary>
+    /// Resolves the discovered services once (each query bounded by discovery.query_timeout, with
+    /// one retry), as Envoy warms a STRICT_DNS cluster before its listener serves, then binds every
+    /// listener of the initial config; throws if one cannot be bound. A service whose first query
+    /// failed starts without endpoints and fills in when its name resolves.
+    /// </summary>
     public async Task StartAsync()
     {
+        var firstAnswers = _discovery.Reconcile(Current);
+        await Task.WhenAny(firstAnswers, Task.Delay(2 * Current.Discovery.QueryTimeout + TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         await _listeners.ReconcileAsync(ListenerSet.Desired(Current), Current.Limits.DrainTimeout).ConfigureAwait(false);
         ConfigView = RunningConfigView.Of(Current, DateTimeOffset.UtcNow);
         HealthChecks.Reconcile(_config.Current.Clusters);
@@ -221,13 +253,19 @@ internal sealed class RelayRuntime : IAsyncDisposable
     /// <summary>Installs <paramref name="next"/> for new connections; returns the config it replaced.</summary>
     public ActiveConfig Swap(ActiveConfig next)
     {
+        // Tracing first: building its provider is the one step here that could throw, and then
+        // nothing has changed and the reload reports the revision still running.
+        Tracing.Apply(next.Snapshot.Tracing);
         var previous = _config.Swap(next);
-        _http.Apply(next.Snapshot.Limits);
+        _http.Apply(next.Snapshot);
         if (IsReady)
         {
             HealthChecks.Reconcile(next.Clusters);
         }
-        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = ConfigView?.LastReload };
+        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
+        // Starts and stops discovery loops for the new services, and re-installs the last good
+        // sets: a discovered set that landed between Prepare and this swap is not lost.
+        _ = _discovery.Reconcile(next.Snapshot);
         return previous;
     }
 
@@ -258,12 +296,13 @@ internal sealed class RelayRuntime : IAsyncDisposable
     }
 
     /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
-    public void RecordReload(ReloadReport report) => ConfigView = ConfigView with { LastReload = report };
+    public void RecordReload(ReloadReport report) => ConfigView = _configView with { LastReload = report };
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)
     {
         IsReady = false;
+        await _discovery.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         // Draining: no new traffic will be balanced, so nothing needs the checks' verdicts.
         await HealthChecks.DisposeAsync().ConfigureAwait(false);
@@ -280,6 +319,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await HealthChecks.DisposeAsync().ConfigureAwait(false);
+        await _discovery.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         if (_admin is not null)
         {
@@ -290,7 +330,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await _reclaimer.DisposeAsync().ConfigureAwait(false);
         await _http.DisposeAsync().ConfigureAwait(false);
         // After the HTTP server: every span has ended; shutdown flushes them (bounded by the export timeout).
-        Tracing?.Dispose();
+        Tracing.Dispose();
         Tls?.Dispose();
         _tlsMetrics.Dispose();
     }

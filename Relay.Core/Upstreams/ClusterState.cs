@@ -62,6 +62,11 @@ internal sealed class ClusterState
     /// </summary>
     public int[] PickOrder(in PickContext context, ReadOnlySpan<int> subset = default)
     {
+        if (_endpoints.Length == 0)
+        {
+            // A discovered service before its first resolved answer: nothing to try (no_healthy_endpoint).
+            return [];
+        }
         var now = context.NowMs;
         var candidates = subset.IsEmpty ? AllIndices() : subset.ToArray();
         var healthy = candidates.Where(i => IsHealthy(i, now)).ToArray();

@@ -84,6 +84,14 @@ public enum CloseReason
 
     /// <summary>The inbound port's connection_rate_limit has no token for this connection (reset at accept).</summary>
     ConnectionRateLimited = 73,
+
+    // 63–64 (traffic management, added after 70–73): per-route inbound authorization.
+
+    /// <summary>Inbound: the port has authorization routes and none took the request (a 403), or a connection on it is not HTTP (refused).</summary>
+    AuthzNoRoute = 63,
+
+    /// <summary>Inbound HTTP: the route that took the request does not allow the caller's SPIFFE ID, or the caller is plaintext (a 403).</summary>
+    AuthzCallerDenied = 64,
 }
 
 public static class CloseReasonNames

@@ -17,6 +17,11 @@ internal static class ConfigStatusText
         {
             output.WriteLine($"  {error}");
         }
+        // Runtime overrides: what this host runs differently from the file until the file changes.
+        foreach (var cut in state?.Overrides ?? [])
+        {
+            output.WriteLine(Invariant($"override:    services[{cut.Service}].routes[{cut.Route}].backends[{cut.Backend}].weight {cut.FileWeight} -> {cut.Weight} by the canary guard at {cut.At:yyyy-MM-ddTHH:mm:ssZ} ({cut.SuccessRate:P2} non-5xx over {cut.Requests} requests, below {cut.MinSuccessRate:P2}); cleared by the next change of the file"));
+        }
         if (state?.LastReload is { } last)
         {
             output.WriteLine(Invariant($"last reload: {last.At:yyyy-MM-ddTHH:mm:ssZ} ({last.Trigger}) {last.Outcome.ToString().ToLowerInvariant()}, revision {last.Revision ?? "-"}, {last.Errors.Count} errors"));

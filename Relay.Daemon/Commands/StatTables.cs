@@ -11,25 +11,35 @@ namespace Relay.Daemon.Commands;
 /// </summary>
 internal static class StatTables
 {
+    /// <summary>The services table; then, when any service has routes, one row per route (as `linkerd viz routes`).</summary>
     public static string Stat(TrafficView before, TrafficView after)
     {
-        var seconds = Seconds(before, after);
-        var rows = after.Services.Select(s =>
+        var services = Table(["DIRECTION", "SERVICE", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P99", "TCP_CONN"], 2,
+            Rows(before.Services, after.Services, Seconds(before, after)).Select(r => r.Cells));
+        if (after.Routes.Count == 0)
         {
-            var old = before.Services.FirstOrDefault(b => b.Direction == s.Direction && b.Service == s.Service);
+            return services;
+        }
+        var routes = Rows(before.Routes, after.Routes, Seconds(before, after))
+            .Select(r => (string[])[r.View.Direction, r.View.Service, r.View.Route ?? "-", .. r.Cells[2..^1]]);
+        return services + "\n" + Table(["DIRECTION", "SERVICE", "ROUTE", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P99"], 3, routes);
+    }
+
+    private static IEnumerable<(ServiceView View, string[] Cells)> Rows(List<ServiceView> before, List<ServiceView> after, double seconds) =>
+        after.Select(s =>
+        {
+            var old = before.FirstOrDefault(b => b.Direction == s.Direction && b.Service == s.Service && b.Route == s.Route);
             var requests = Delta(s.Requests, old?.Requests);
             var failures = Delta(s.Failures, old?.Failures);
             var buckets = s.LatencyBuckets.Select((c, i) => Delta(c, old is null || old.LatencyBuckets.Length != s.LatencyBuckets.Length ? null : old.LatencyBuckets[i])).ToArray();
-            return new[]
+            return (s, new[]
             {
                 s.Direction, s.Service, Success(requests, failures), Rate(requests, seconds),
                 Latency(Quantile.FromBuckets(0.5, buckets, MetricBuckets.RequestDuration)),
                 Latency(Quantile.FromBuckets(0.99, buckets, MetricBuckets.RequestDuration)),
                 s.ActiveConnections.ToString(CultureInfo.InvariantCulture),
-            };
+            });
         });
-        return Table(["DIRECTION", "SERVICE", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P99", "TCP_CONN"], 2, rows);
-    }
 
     /// <summary>The busiest paths in the window, most requests first, at most <paramref name="limit"/>.</summary>
     public static string Top(TrafficView before, TrafficView after, int limit)

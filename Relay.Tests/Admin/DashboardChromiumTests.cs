@@ -52,6 +52,11 @@ public sealed class DashboardChromiumTests : IDisposable
         Assert.Equal(loads, await browser.EvaluateAsync("performance.getEntriesByType('navigation').length"));
         Assert.Equal("8", await browser.EvaluateAsync(Cell("billing", "requests")));
         Assert.EndsWith(" ms", await browser.EvaluateAsync(Cell("orders", "p99")));
+        // Per route: orders' one route took every request; billing has none, so no row.
+        Assert.Equal("65", await browser.WaitForAsync(RouteCell("hello", "requests"), v => v == "65", Wait));
+        Assert.Equal("100.0%", await browser.EvaluateAsync(RouteCell("hello", "success")));
+        Assert.EndsWith(" ms", await browser.EvaluateAsync(RouteCell("hello", "p99")));
+        Assert.Equal("1", await browser.EvaluateAsync("document.querySelectorAll('#routes tbody tr').length"));
         // The service graph: this host → orders and → billing, labelled with rate and success.
         var edge = await browser.EvaluateAsync("document.querySelector('[data-edge=\"outbound local orders\"]').textContent");
         Assert.Matches(@"^\d+\.\d req/s · 100\.0%$", edge);
@@ -63,6 +68,9 @@ public sealed class DashboardChromiumTests : IDisposable
         Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
         File.WriteAllBytes(Environment.GetEnvironmentVariable("RELAY_DASHBOARD_SCREENSHOT") ?? Path.Combine(_dir, "dashboard.png"), png);
     }
+
+    private static string RouteCell(string route, string column) =>
+        $"document.querySelector('#routes tr[data-route=\"{route}\"] .{column}')?.textContent";
 
     private static string Cell(string service, string column) =>
         $"document.querySelector('#services tr[data-service=\"{service}\"] .{column}')?.textContent";

@@ -51,6 +51,17 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
+    public void GuardAdded_AndInboundAuthorizationRoutes_Listed()
+    {
+        var guard = Assert.Single(Diff(Edit("{version: v2}, weight: 10}]\n", "{version: v2}, weight: 10}]\n        guard: {min_requests: 50}\n")));
+        var authz = Diff(Edit("inbound: [{port: 8080}]", "inbound: [{port: 8080, protocol: auto, routes: [{name: read, matches: [{method: GET}], allow: [\"spiffe://corp.example/web\"]}]}]"));
+
+        Assert.Equal(new ConfigChange(ChangeKind.Changed, "services[orders].routes[split].guard", "none", "min_success_rate 0.99, min_requests 50, window 1m"), guard);
+        var added = Assert.Single(authz, c => c.Kind == ChangeKind.Added);
+        Assert.Equal(("inbound[8080].routes[read]", "matches [{method GET}], allow [spiffe://corp.example/web]"), (added.Key, added.After));
+    }
+
+    [Fact]
     public void RouteAdded_AndRemoved_NamedAndSummarised()
     {
         var added = Diff(Edit("    routes:\n", "    routes:\n      - name: testers\n        matches: [{headers: [{name: x-canary, exact: \"1\"}]}]\n        backends: [{subset: {version: v2}}]\n"));
@@ -120,6 +131,17 @@ public sealed class ConfigDiffTests
         var retries = Assert.Single(Diff(Edit("weight: 10}]\n", "weight: 10}]\n        retries: {attempts: 3, on: [5xx, connect-failure]}\n")));
         Assert.Equal(("services[orders].routes[split].retries", "none"), (retries.Key, retries.Before));
         Assert.StartsWith("attempts 3, on [connect-failure, 5xx], codes [], grpc [], backoff 25ms..250ms", retries.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Discovery_ServiceSourceAndSection_ReportedPerKey()
+    {
+        var changes = Diff(Edit("  billing: {port: 81, mesh_tls: false, endpoints: [198.18.0.9:81]}\n", "  billing: {port: 81, mesh_tls: false, srv: _billing._tcp.service.consul}\n")
+            + "discovery: {resolvers: [127.0.0.1:8600], min_ttl: 1s}\n");
+
+        Assert.Contains(new ConfigChange(ChangeKind.Changed, "services[billing].discovery", "none", "srv:_billing._tcp.service.consul"), changes);
+        Assert.Contains(new ConfigChange(ChangeKind.Changed, "discovery.resolvers", "[]", "[127.0.0.1:8600]"), changes);
+        Assert.Contains(new ConfigChange(ChangeKind.Changed, "discovery.min_ttl", "5s", "1s"), changes);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class HttpDaemonTests(ITestOutputHelper output) : IDisposable
         Assert.Equal($"{sent.Sha256} {GiB}", farEnd);
         Assert.Equal((await BodyPattern.WriteAsync(Stream.Null, GiB, CancellationToken.None), GiB), (received, length));
         Assert.True(peakRss - baseline < RssGrowthBound, $"RSS grew from {baseline >> 20} MiB to {peakRss >> 20} MiB during a 1 GiB transfer");
-        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",service=\"h1\"}", await ScrapeAsync());
+        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",route=\"-\",service=\"h1\"}", await ScrapeAsync());
     }
 
     /// <summary>

@@ -26,6 +26,37 @@ public sealed class StatCommandTests
     }
 
     [Fact]
+    public void Stat_WithRoutes_AddsARowPerRoute_FromItsOwnDeltas()
+    {
+        var before = View(1_000, Service("outbound", "orders", 100, 0, Buckets((2, 100)))) with
+        {
+            Routes = [Service("outbound", "orders", 60, 0, Buckets((2, 60))) with { Route = "canary" }],
+        };
+        // 1 s later: 10 to canary (1 failed, slow), 30 to route-1 (new since the first snapshot).
+        var after = View(2_000, Service("outbound", "orders", 140, 1, Buckets((2, 139), (9, 1)))) with
+        {
+            Routes =
+            [
+                Service("outbound", "orders", 70, 1, Buckets((2, 69), (9, 1))) with { Route = "canary" },
+                Service("outbound", "orders", 30, 0, Buckets((2, 30))) with { Route = "route-1" },
+            ],
+        };
+
+        var table = StatTables.Stat(before, after);
+
+        Assert.Equal(
+            """
+            DIRECTION  SERVICE  SUCCESS   RPS  LATENCY_P50  LATENCY_P99  TCP_CONN
+            outbound   orders    97.50%  40.0       1.77ms        400ms         0
+
+            DIRECTION  SERVICE  ROUTE    SUCCESS   RPS  LATENCY_P50  LATENCY_P99
+            outbound   orders   canary    90.00%  10.0       1.83ms        475ms
+            outbound   orders   route-1  100.00%  30.0       1.75ms       2.49ms
+
+            """.ReplaceLineEndings("\n"), table);
+    }
+
+    [Fact]
     public void Top_BusiestPathsInTheWindow_MostFirst_IdleOnesLeftOut()
     {
         var before = View(0, [], [new PathView("outbound", "orders", "GET", "/a", 10, 0), new PathView("outbound", "orders", "GET", "/idle", 50, 0)]);

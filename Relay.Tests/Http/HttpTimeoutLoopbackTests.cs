@@ -109,7 +109,7 @@ public sealed class HttpTimeoutLoopbackTests
         Assert.Contains("status=504", await relay.Log.WaitForLineAsync(l => l.StartsWith("request ", StringComparison.Ordinal), Wait));
         var scrape = relay.Exporter.Scrape();
         Assert.Contains("relay_request_errors_total{direction=\"outbound\",reason=\"upstream_timeout\",service=\"app\"} 1", scrape);
-        Assert.Contains("relay_requests_total{code_class=\"5xx\",direction=\"outbound\",service=\"app\"} 1", scrape);
+        Assert.Contains("relay_requests_total{code_class=\"5xx\",direction=\"outbound\",route=\"-\",service=\"app\"} 1", scrape);
         lock (held)
         {
             held.ForEach(s => s.Dispose());

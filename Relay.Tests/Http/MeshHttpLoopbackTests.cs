@@ -55,7 +55,7 @@ public sealed partial class MeshHttpLoopbackTests
         Assert.Contains($"request_id={requestId}", onB);
         // Counted too, with bounded labels: direction, service, code class.
         var scrape = pair.MetricsB.Scrape();
-        Assert.Contains($"relay_requests_total{{code_class=\"2xx\",direction=\"inbound\",service=\"inbound:{app.Port}\"}} 1", scrape);
+        Assert.Contains($"relay_requests_total{{code_class=\"2xx\",direction=\"inbound\",route=\"-\",service=\"inbound:{app.Port}\"}} 1", scrape);
         Assert.Contains("relay_request_duration_seconds_count{direction=\"inbound\"", scrape);
     }
 

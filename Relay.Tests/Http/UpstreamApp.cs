@@ -37,8 +37,17 @@ internal sealed class UpstreamApp : IAsyncDisposable
 
     public List<string> Paths { get; } = [];
 
+    /// <summary>The Host header of every request, in arrival order (the mirroring tests look for "-shadow").</summary>
+    public List<string> Hosts { get; } = [];
+
+    /// <summary>The body length of every POST to /echo (the mirroring tests check a copied body).</summary>
+    public List<long> EchoLengths { get; } = [];
+
     /// <summary>When above 0, every n-th request (of any path) is answered 503: 5 makes a 20 %-failing instance.</summary>
     public int FailEvery { get; set; }
+
+    /// <summary>When true, every request is reset before any response header (the connection is aborted).</summary>
+    public bool Reset { get; set; }
 
     /// <summary>When true, every request hangs until the caller gives up.</summary>
     public bool Hang { get; set; }
@@ -63,6 +72,7 @@ internal sealed class UpstreamApp : IAsyncDisposable
             lock (upstream.Paths)
             {
                 upstream.Paths.Add(context.Request.Path.Value ?? "");
+                upstream.Hosts.Add(context.Request.Host.Value ?? "");
                 upstream._maxConcurrent = Math.Max(upstream._maxConcurrent, ++upstream._inFlight);
             }
             try
@@ -71,6 +81,11 @@ internal sealed class UpstreamApp : IAsyncDisposable
                 {
                     // A hung instance: accepts, reads, never answers (until the caller gives up).
                     await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
+                if (upstream.Reset)
+                {
+                    context.Abort();
                     return;
                 }
                 if (upstream.FailEvery > 0 && number % upstream.FailEvery == 0)
@@ -91,7 +106,20 @@ internal sealed class UpstreamApp : IAsyncDisposable
         app.MapPost("/echo", async context =>
         {
             context.Response.ContentType = "application/octet-stream";
-            await context.Request.Body.CopyToAsync(context.Response.Body);
+            // Streamed (each read written back at once), and counted.
+            var buffer = new byte[16 * 1024];
+            long total = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read));
+                await context.Response.Body.FlushAsync();
+            }
+            lock (upstream.Paths)
+            {
+                upstream.EchoLengths.Add(total);
+            }
         });
         app.MapGet("/abort", async context =>
         {

@@ -137,6 +137,9 @@ internal sealed class LifecycleFixture : IAsyncDisposable
 
     public string Scrape() => Exporter.Scrape();
 
+    /// <summary>Everything the runtime and the lifecycle logged.</summary>
+    public IReadOnlyList<string> LogMessages => _log.Messages;
+
     private IptablesResult RecordRules(CaptureRuleset ruleset)
     {
         RuleApplies.Enqueue((CaptureRules.Print(ruleset), _runtime.Current.Revision));

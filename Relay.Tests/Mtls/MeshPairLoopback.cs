@@ -44,11 +44,12 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     /// <param name="serverIdentityExpected">What A's service lists as the server identity.</param>
     /// <param name="allowOnB">B's inbound allow list (YAML flow sequence) or null for no policy.</param>
     /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
+    /// <param name="routesOnB">B's inbound per-route authorization (YAML flow sequence) or null for none.</param>
     /// <param name="sectionsOnBoth">More top-level mesh.yaml sections for both hosts (e.g. <c>tracing: { ... }</c>), or empty.</param>
     /// <param name="serviceOnA">More keys for A's "app" service (e.g. <c>health_check: { ... }</c>), or empty.</param>
     public static async Task<MeshPairLoopback> StartAsync(
         IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict", ClientHelloTap? tap = null,
-        string protocolOnA = "tcp", string protocolOnB = "tcp", string limitsOnB = "", string sectionsOnBoth = "", string serviceOnA = "")
+        string protocolOnA = "tcp", string protocolOnB = "tcp", string limitsOnB = "", string sectionsOnBoth = "", string? routesOnB = null, string serviceOnA = "")
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("relay-mtls-pair-").FullName;
         Assert.True(CertificateAuthority.InitRoot(TrustDomain, Path.Combine(dir, "ca"), 2).Succeeded);
@@ -67,7 +68,7 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
             services:
               app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}], protocol: {{protocolOnA}}{{(serviceOnA.Length == 0 ? "" : ", " + serviceOnA)}} }
             """);
-        var allow = allowOnB is null ? "" : $", allow: {allowOnB}";
+        var allow = (allowOnB is null ? "" : $", allow: {allowOnB}") + (routesOnB is null ? "" : $", routes: {routesOnB}");
         var outboundB = FreePorts.Next();
         var limits = limitsOnB.Length == 0 ? "" : $"limits: {limitsOnB}\n";
         var (logB, b, exporterB, yamlB) = await StartRelayAsync(dir, "b", outboundB, new NetEndpoint(IPAddress.Loopback, app.Port), both + limits + $$"""

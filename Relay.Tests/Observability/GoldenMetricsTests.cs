@@ -32,9 +32,25 @@ public sealed class GoldenMetricsTests
         var after = SeriesLines(exporter.Scrape());
 
         Assert.Equal(before.Select(Key), after.Select(Key));
-        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",service=\"orders\"} 2501", after);
-        Assert.Contains("relay_requests_total{code_class=\"5xx\",direction=\"outbound\",service=\"orders\"} 2501", after);
+        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",route=\"-\",service=\"orders\"} 2501", after);
+        Assert.Contains("relay_requests_total{code_class=\"5xx\",direction=\"outbound\",route=\"-\",service=\"orders\"} 2501", after);
         Assert.DoesNotContain(after, l => l.Contains("/users", StringComparison.Ordinal) || l.Contains("host1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RequestCompleted_WithARoute_LabelsItsName_AndNoRouteIsADash()
+    {
+        using var metrics = new RelayMetrics();
+        using var exporter = new PrometheusExporter(metrics.Meter);
+
+        metrics.RequestCompleted(Direction.Outbound, "orders", 200, TimeSpan.FromMilliseconds(3), "canary");
+        metrics.RequestCompleted(Direction.Outbound, "orders", 200, TimeSpan.FromMilliseconds(3), "canary");
+        metrics.RequestCompleted(Direction.Outbound, "orders", 200, TimeSpan.FromMilliseconds(3));
+        var text = exporter.Scrape();
+
+        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",route=\"canary\",service=\"orders\"} 2\n", text);
+        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",route=\"-\",service=\"orders\"} 1\n", text);
+        Assert.Contains("relay_request_duration_seconds_count{direction=\"outbound\",route=\"canary\",service=\"orders\"} 2\n", text);
     }
 
     [Fact]
@@ -48,12 +64,12 @@ public sealed class GoldenMetricsTests
         metrics.RequestCompleted(Direction.Inbound, "inbound:8080", 500, TimeSpan.FromSeconds(2));
         var text = exporter.Scrape();
 
-        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",service=\"orders\"} 1\n", text);
-        Assert.Contains("relay_requests_total{code_class=\"4xx\",direction=\"outbound\",service=\"orders\"} 1\n", text);
-        Assert.Contains("relay_requests_total{code_class=\"5xx\",direction=\"inbound\",service=\"inbound:8080\"} 1\n", text);
-        Assert.Contains("relay_request_duration_seconds_count{direction=\"outbound\",service=\"orders\"} 2\n", text);
-        Assert.Contains("relay_request_duration_seconds_bucket{direction=\"inbound\",service=\"inbound:8080\",le=\"1\"} 0\n", text);
-        Assert.Contains("relay_request_duration_seconds_bucket{direction=\"inbound\",service=\"inbound:8080\",le=\"2.5\"} 1\n", text);
+        Assert.Contains("relay_requests_total{code_class=\"2xx\",direction=\"outbound\",route=\"-\",service=\"orders\"} 1\n", text);
+        Assert.Contains("relay_requests_total{code_class=\"4xx\",direction=\"outbound\",route=\"-\",service=\"orders\"} 1\n", text);
+        Assert.Contains("relay_requests_total{code_class=\"5xx\",direction=\"inbound\",route=\"-\",service=\"inbound:8080\"} 1\n", text);
+        Assert.Contains("relay_request_duration_seconds_count{direction=\"outbound\",route=\"-\",service=\"orders\"} 2\n", text);
+        Assert.Contains("relay_request_duration_seconds_bucket{direction=\"inbound\",route=\"-\",service=\"inbound:8080\",le=\"1\"} 0\n", text);
+        Assert.Contains("relay_request_duration_seconds_bucket{direction=\"inbound\",route=\"-\",service=\"inbound:8080\",le=\"2.5\"} 1\n", text);
     }
 
     [Fact]

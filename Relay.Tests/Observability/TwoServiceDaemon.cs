@@ -6,7 +6,8 @@ namespace Relay.Tests.Observability;
 /// <summary>
 /// A running daemon with two HTTP services behind explicit outbound listeners, for the tests that
 /// look at what the admin port reports about real traffic (Prometheus, the dashboard): <c>orders</c>
-/// leads to a live app, <c>billing</c> to a port nobody listens on, so each of its requests is a 503.
+/// leads to a live app through one route (<c>hello</c>, every request), <c>billing</c> (no routes) to a
+/// port nobody listens on, so each of its requests is a 503.
 /// </summary>
 internal sealed class TwoServiceDaemon : IAsyncDisposable
 {
@@ -38,7 +39,7 @@ internal sealed class TwoServiceDaemon : IAsyncDisposable
             capture: { outbound_port: {{ports[0]}}, inbound_port: {{ports[1]}}, ipv6: false }
             admin: { address: "127.0.0.1:{{admin}}" }
             services:
-              orders: { port: 80, endpoints: ["127.0.0.1:{{appPort}}"], mesh_tls: false, protocol: http }
+              orders: { port: 80, endpoints: ["127.0.0.1:{{appPort}}"], mesh_tls: false, protocol: http, routes: [{ name: hello, backends: [{ weight: 1 }] }] }
               billing: { port: 81, endpoints: ["127.0.0.1:{{ports[5]}}"], mesh_tls: false, protocol: http }
             listeners:
               - { address: "127.0.0.1:{{ordersListener}}", direction: outbound, service: orders }

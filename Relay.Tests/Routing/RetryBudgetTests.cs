@@ -1,6 +1,7 @@
 using Relay.Core.Config;
 using Relay.Core.Http;
 using Relay.Tests.Observability;
+using static Relay.Tests.Config.ConfigTestFiles;
 
 namespace Relay.Tests.Routing;
 
@@ -87,5 +88,25 @@ public sealed class RetryBudgetTests
         _time.Advance(TimeSpan.FromHours(5));
 
         Assert.Equal(0, Drain(budget));
+    }
+
+    [Fact]
+    public void Retain_DropsTheBudgetsOfRemovedRoutes_KeepsTheOthers()
+    {
+        static ConfigSnapshot Config(string routes) => Valid(MeshHeader + RouteConfigTests.Services.Replace("    endpoints:\n", "    routes:\n" + routes + "    endpoints:\n", StringComparison.Ordinal));
+        var two = Config("      - { name: a, matches: [{method: GET}], backends: [{}], retries: { on: [5xx] } }\n      - { name: b, backends: [{}], retries: { on: [5xx] } }\n");
+        var budgets = new RetryBudgets();
+        var a = budgets.For("orders", two.Services.First().Routes[0], two.Services.First().Routes[0].Retries!);
+        budgets.For("orders", two.Services.First().Routes[1], two.Services.First().Routes[1].Retries!);
+
+        budgets.Retain(two);
+        Assert.Equal(2, budgets.Count);
+        var onlyA = Config("      - { name: a, matches: [{method: GET}], backends: [{}], retries: { on: [5xx] } }\n");
+        budgets.Retain(onlyA);
+
+        Assert.Equal(1, budgets.Count);
+        Assert.Same(a, budgets.For("orders", onlyA.Services.First().Routes[0], onlyA.Services.First().Routes[0].Retries!));
+        budgets.Retain(Config("      - { name: a, backends: [{}] }\n"));
+        Assert.Equal(0, budgets.Count);
     }
 }

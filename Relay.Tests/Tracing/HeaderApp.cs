@@ -7,7 +7,7 @@ using Relay.Tests.Support;
 
 namespace Relay.Tests.Tracing;
 
-/// <summary>The app behind the last Relay: answers 200 (or /fail: 500) and keeps each request's propagation headers.</summary>
+/// <summary>The app behind the last Relay: answers 200 (or /fail: 500; /slow: 200 after <see cref="SlowFor"/>) and keeps each request's propagation headers.</summary>
 internal sealed class HeaderApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -20,6 +20,9 @@ internal sealed class HeaderApp : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>How long /slow holds its answer: long enough for a test to reload meanwhile.</summary>
+    public static readonly TimeSpan SlowFor = TimeSpan.FromSeconds(2);
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
@@ -43,7 +46,7 @@ internal sealed class HeaderApp : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var headerApp = new HeaderApp(app, port);
-        app.Run(context =>
+        app.Run(async context =>
         {
             var headers = context.Request.Headers
                 .Where(h => h.Key.StartsWith("x-b3-", StringComparison.OrdinalIgnoreCase) || h.Key.ToLowerInvariant() is "traceparent" or "tracestate" or "b3")
@@ -52,8 +55,12 @@ internal sealed class HeaderApp : IAsyncDisposable
             {
                 headerApp._seen.Add(headers);
             }
+            if (context.Request.Path == "/slow")
+            {
+                await Task.Delay(SlowFor);
+            }
             context.Response.StatusCode = context.Request.Path == "/fail" ? 500 : 200;
-            return context.Response.WriteAsync("ok");
+            await context.Response.WriteAsync("ok");
         });
         await app.StartAsync();
         return headerApp;

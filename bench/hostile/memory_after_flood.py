@@ -2,7 +2,7 @@
 """Issue 17 §6: does a Relay give memory back after a flood of stalled mesh handshakes?
 
     relay run --config mesh.yaml --capture-rules off   # with tls, and a strict inbound listener
-    python3 memory_after_flood.py PID 127.0.0.1:PORT [COUNT] [SOURCES] [ROUNDS]
+    python3 memory_after_flood.py PID 127.0.0.1:PORT [COUNT] [SOURCES] [ROUNDS] [WARM]
 
 Opens COUNT connections (10,000 by default) from SOURCES loopback addresses (127.0.1.1 ...,
 100 by default, so each stays under limits.max_unauthenticated_per_source), each sending a real
@@ -11,7 +11,11 @@ for each and gives up at limits.inbound_handshake_timeout. Then closes them all 
 daemon's RSS for 60 s. Prints RSS before, at the peak, and every 5 s after; the figure is the
 last sample against the one before the flood. ROUNDS (1 by default) repeats flood and wait, to
 tell memory that keeps growing from what the first flood touches once (code pages, thread
-stacks, malloc arenas). Bounded: COUNT connections per round, 60 s after each.
+stacks, malloc arenas). WARM (0 by default) first runs that many complete TLS handshakes one
+after another (the client presents no certificate, so each ends in a client-auth refusal after
+the server's whole flight), so "before" is a Relay that has done mesh handshakes, as one in a mesh
+has, rather than a cold start whose TLS code and buffers were never touched. Bounded: COUNT
+connections per round, 60 s after each; WARM handshakes of at most 5 s each.
 """
 import socket
 import ssl
@@ -22,6 +26,7 @@ pid, target = int(sys.argv[1]), sys.argv[2]
 count = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
 sources = int(sys.argv[4]) if len(sys.argv) > 4 else 100
 rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+warm = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 host, port = target.rsplit(":", 1)
 
 
@@ -46,7 +51,25 @@ def client_hello():
     return outgoing.read()
 
 
+def warm_up(n):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_alpn_protocols(["relay/2"])
+    for _ in range(n):
+        try:
+            with socket.create_connection((host, int(port)), timeout=5) as raw:
+                with ctx.wrap_socket(raw, server_hostname="warm.relay.invalid") as tls:
+                    tls.recv(1)  # TLS 1.3: the refusal of the missing client certificate arrives here
+        except (OSError, ssl.SSLError):
+            pass
+    time.sleep(2)
+
+
 hello = client_hello()
+if warm:
+    warm_up(warm)
+    print(f"warmed with {warm} handshakes")
 first = rss_mib()
 for round_number in range(1, rounds + 1):
     print(f"round {round_number}")

@@ -20,6 +20,7 @@ public static class ConfigDiff
         Capture(d, before.Capture, after.Capture);
         d.Field("admin.address", before.Admin.Address.ToString(), after.Admin.Address.ToString());
         Tracing(d, before.Tracing, after.Tracing);
+        Discovery(d, before.Discovery, after.Discovery);
         Limits(d, before.Limits, after.Limits);
         d.Keyed("inbound", before.Inbound, after.Inbound, p => Invariant($"{p.Port}"), InboundSummary, Inbound);
         d.Keyed("services", before.Services, after.Services, s => s.Name, ServiceSummary, Service);
@@ -116,6 +117,15 @@ public static class ConfigDiff
         d.Field($"{key}.idle_timeout", Duration(a.IdleTimeout), Duration(b.IdleTimeout));
         d.Field($"{key}.rate_limit", Rate(a.RateLimit), Rate(b.RateLimit));
         d.Field($"{key}.connection_rate_limit", Rate(a.ConnectionRateLimit), Rate(b.ConnectionRateLimit));
+        d.Keyed($"{key}.routes", a.Routes, b.Routes, r => r.Name, AuthzSummary, AuthzRoute);
+    }
+
+    private static string AuthzSummary(InboundRoute r) => $"matches {Matches(r.Matches)}, allow {(r.Allow is { } x ? Set(x) : "any caller")}";
+
+    private static void AuthzRoute(DiffBuilder d, string key, InboundRoute a, InboundRoute b)
+    {
+        d.Field($"{key}.matches", Matches(a.Matches), Matches(b.Matches));
+        d.Field($"{key}.allow", a.Allow is { } x ? Set(x) : "any caller", b.Allow is { } y ? Set(y) : "any caller");
     }
 
     private static string Rate(RateLimitSnapshot? rate) => rate is null ? "none" : Invariant($"{rate.PerSecond} per s, burst {rate.Burst}");
@@ -132,6 +142,8 @@ public static class ConfigDiff
         d.Field($"{key}.protocol", Word(a.Protocol), Word(b.Protocol));
         d.Field($"{key}.load_balancing", Word(a.LoadBalancing), Word(b.LoadBalancing));
         d.Field($"{key}.hash_on", a.HashOn?.ToString() ?? "none", b.HashOn?.ToString() ?? "none");
+        // dns:/srv: as the source string (dns:NAME:PORT, srv:NAME); "none" for listed endpoints.
+        d.Field($"{key}.discovery", a.Discovery?.ToString() ?? "none", b.Discovery?.ToString() ?? "none");
         Outliers(d, $"{key}.outlier_detection", a.OutlierDetection, b.OutlierDetection);
         Breakers(d, $"{key}.circuit_breakers", a.CircuitBreakers, b.CircuitBreakers);
         d.Field($"{key}.health_check", HealthCheck(a.HealthCheck), HealthCheck(b.HealthCheck));
@@ -143,6 +155,15 @@ public static class ConfigDiff
         d.Keyed($"{key}.routes", a.Routes, b.Routes, r => r.Name, RouteSummary, Route);
         // First match wins, so route order is behaviour.
         d.Order($"{key}.routes", a.Routes.Select(r => r.Name), b.Routes.Select(r => r.Name));
+    }
+
+    private static void Discovery(DiffBuilder d, DiscoverySnapshot a, DiscoverySnapshot b)
+    {
+        // In order: the first is asked first.
+        d.Field("discovery.resolvers", "[" + string.Join(", ", a.Resolvers) + "]", "[" + string.Join(", ", b.Resolvers) + "]");
+        d.Field("discovery.min_ttl", Duration(a.MinTtl), Duration(b.MinTtl));
+        d.Field("discovery.max_ttl", Duration(a.MaxTtl), Duration(b.MaxTtl));
+        d.Field("discovery.query_timeout", Duration(a.QueryTimeout), Duration(b.QueryTimeout));
     }
 
     private static void Outliers(DiffBuilder d, string key, OutlierDetectionSnapshot a, OutlierDetectionSnapshot b)
@@ -189,6 +210,8 @@ public static class ConfigDiff
         d.Field($"{key}.retries", Retries(a.Retries), Retries(b.Retries));
         d.Field($"{key}.fault", Fault(a.Fault), Fault(b.Fault));
         d.Field($"{key}.rate_limit", Rate(a.RateLimit), Rate(b.RateLimit));
+        d.Field($"{key}.guard", Guard(a.Guard), Guard(b.Guard));
+        d.Field($"{key}.mirror", a.Mirror is { } x ? Invariant($"{BackendKey(x.Backend)} {Number(x.Percent)}%") : "none", b.Mirror is { } y ? Invariant($"{BackendKey(y.Backend)} {Number(y.Percent)}%") : "none");
     }
 
     /// <summary>A backend is its service and subset (<c>web{version=v2}</c>): what the weight applies to.</summary>

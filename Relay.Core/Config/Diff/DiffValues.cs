@@ -60,6 +60,10 @@ internal static class DiffValues
         _ => "client_address",
     };
 
+    public static string Guard(RouteGuard? guard) => guard is null
+        ? "none"
+        : Invariant($"min_success_rate {Number(guard.MinSuccessRate)}, min_requests {guard.MinRequests}, window {Duration(guard.Window)}");
+
     public static string Fault(FaultPolicy? fault) => fault is null
         ? "none"
         : string.Join(", ", new[]

@@ -14,9 +14,10 @@ internal static class EndpointsReader
 
     private static readonly ScalarParser<NetEndpoint> Address = ScalarParsers.Text<NetEndpoint>(AddressParsers.Endpoint);
 
-    public static ConfigList<EndpointConfig>? Read(MappingReader service, string key)
+    /// <summary>Not required when the service has <c>dns:</c> or <c>srv:</c> instead.</summary>
+    public static ConfigList<EndpointConfig>? Read(MappingReader service, string key, bool required = true)
     {
-        if (service.Node(key, required: true) is not { } node)
+        if (service.Node(key, required) is not { } node)
         {
             return null;
         }

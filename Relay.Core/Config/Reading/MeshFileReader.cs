@@ -6,7 +6,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>The document root → <see cref="MeshFileConfig"/>, one section reader per key.</summary>
 internal static class MeshFileReader
 {
-    private static readonly string[] Keys = ["mesh", "tls", "capture", "admin", "limits", "inbound", "services", "listeners", "tracing"];
+    private static readonly string[] Keys = ["mesh", "tls", "capture", "admin", "limits", "inbound", "services", "listeners", "tracing", "discovery"];
 
     public static MeshFileConfig? Read(YamlNode root, ConfigErrorSink errors)
     {
@@ -25,6 +25,7 @@ internal static class MeshFileReader
             ListenersSectionReader.Read(file))
         {
             Tracing = TracingSectionReader.Read(file.Mapping("tracing", TracingSectionReader.Keys)),
+            Discovery = DiscoverySectionReader.Read(file.Mapping("discovery", DiscoverySectionReader.Keys)),
         };
     }
 }

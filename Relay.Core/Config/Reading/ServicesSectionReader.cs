@@ -9,7 +9,7 @@ namespace Relay.Core.Config.Reading;
 internal static class ServicesSectionReader
 {
     public static readonly string[] Keys =
-        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes", "hash_on", "outlier_detection", "circuit_breakers", "health_check"];
+        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes", "hash_on", "outlier_detection", "circuit_breakers", "dns", "srv", "health_check"];
 
     private static readonly string[] TimeoutKeys = ["connect", "idle"];
 
@@ -35,7 +35,7 @@ internal static class ServicesSectionReader
         new Located<string>(name, nameAt),
         s.Int("port", required: true),
         s.List("addresses", ScalarParsers.Text<IPAddress>(AddressParsers.Address)),
-        EndpointsReader.Read(s, "endpoints"),
+        EndpointsReader.Read(s, "endpoints", required: s.Node("dns") is null && s.Node("srv") is null),
         s.List("identities", ScalarParsers.Text<SpiffeId>(IdentityParsers.Id)),
         s.Bool("mesh_tls"),
         s.Scalar("load_balancing", ScalarParsers.OneOf(ConfigWords.LoadBalancers)),
@@ -47,6 +47,8 @@ internal static class ServicesSectionReader
         OutlierDetection = OutlierDetectionReader.Read(s.Mapping("outlier_detection", OutlierDetectionReader.Keys)),
         CircuitBreakers = CircuitBreakersReader.Read(s.Mapping("circuit_breakers", CircuitBreakersReader.Keys)),
         HealthCheck = HealthCheckReader.Read(s.Mapping("health_check", HealthCheckReader.Keys)),
+        Dns = s.Scalar("dns", ScalarParsers.Text<DnsSourceConfig>(DnsNameParser.TryAddress)),
+        Srv = s.Scalar("srv", ScalarParsers.Text<DnsSourceConfig>(DnsNameParser.TrySrv)),
     };
 
     private static ServiceTimeoutsConfig? ReadTimeouts(MappingReader? t) => t is null

@@ -15,5 +15,6 @@ internal static class MeshFileValidator
         ServiceDestinationValidator.Validate(file.Services, errors);
         ListenersValidator.Validate(file, errors);
         TracingValidator.Validate(file.Tracing, errors);
+        DiscoveryValidator.Validate(file, errors);
     }
 }

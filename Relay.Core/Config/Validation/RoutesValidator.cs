@@ -47,11 +47,13 @@ internal static partial class RoutesValidator
                 Hash(route.Hash, tcp, errors);
                 RetriesValidator.Validate(route, tcp, errors);
                 RateLimitValidator.Validate(route, tcp, errors);
+                GuardValidator.Validate(route, tcp, errors);
+                Mirror(route, tcp, service, services, errors);
             }
         }
     }
 
-    private static void Match(RouteMatchConfig match, ConfigErrorSink errors)
+    public static void Match(RouteMatchConfig match, ConfigErrorSink errors)
     {
         if (match.Path is { } path)
         {
@@ -149,10 +151,40 @@ internal static partial class RoutesValidator
             EndpointsValidator.Key(label.Key, errors);
             EndpointsValidator.Value(label.Value, "label value", errors);
         }
+        if (target.Discovery is not null && backend.Subset.Count > 0)
+        {
+            errors.Add(backend.Location, $"service '{target.Name.Value}' discovers its endpoints from DNS, which carries no labels; a subset cannot select among them");
+            return;
+        }
         var selected = (target.Endpoints?.Items ?? []).Count(e => backend.Subset.All(l => e.Value.Labels.Any(o => o.Key.Value == l.Key.Value && o.Value.Value == l.Value.Value)));
         if (selected == 0 && target.Endpoints is { Complete: true })
         {
             errors.Add(backend.Location, $"subset selects no endpoint of service '{target.Name.Value}'");
+        }
+    }
+
+    private static void Mirror(RouteConfig route, bool tcp, ServiceConfig service, IReadOnlyList<ServiceConfig> services, ConfigErrorSink errors)
+    {
+        if (route.Mirror is not { } mirror)
+        {
+            return;
+        }
+        if (tcp)
+        {
+            errors.Add(mirror.Location, "mirroring copies HTTP requests; a tcp service's routes cannot mirror");
+            return;
+        }
+        if (mirror.Backend is not { } backend)
+        {
+            errors.Add(mirror.Location.Child("backend"), "a mirror needs a backend: {service: NAME, subset: {...}}");
+        }
+        else
+        {
+            Backend(backend, service, services, errors);
+        }
+        if (mirror.Percent is { Value: < 0 or > 100 } percent)
+        {
+            errors.Add(percent.Location, $"must be a percentage between 0 and 100, got {percent.Value}");
         }
     }
 

@@ -77,6 +77,11 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
             {
                 return verdict;
             }
+            if (!port.Routes.IsEmpty)
+            {
+                // A reload gave the port per-route authorization: an opaque stream cannot be judged per request.
+                return CloseReason.AuthzNoRoute;
+            }
             connection.IdleTimeout = next.IdleTimeout;
             target = next;
         }
@@ -138,6 +143,11 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
     private async Task<CloseReason> ForwardMeshAsync(ConnectionEnd clientEnd, UpstreamTarget target, ActiveConnection connection, MeshTlsRuntime tls, int bufferSize, ConnectionRecord record)
     {
         var order = target.PickOrder(record.Client);
+        if (order.Length == 0)
+        {
+            // A dns:/srv: service before its first resolved answer has no endpoint to try.
+            return CloseReason.NoHealthyEndpoint;
+        }
         // Read once: the handshake below and the pool key must name the same material.
         var credentials = tls.Store.Current;
         var key = new MeshPoolKey(target.Cluster!.Endpoints[order[0]], target.Service!.Identities, credentials);

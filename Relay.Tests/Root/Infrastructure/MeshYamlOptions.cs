@@ -13,6 +13,12 @@ internal sealed record ServiceSpec(string Name, int Port, IReadOnlyList<string> 
 
     /// <summary>protocol: (tcp|http|http2|grpc|auto); null leaves the default (tcp).</summary>
     public string? Protocol { get; init; }
+
+    /// <summary>dns: NAME[:PORT] instead of endpoints (the endpoints list is then not rendered).</summary>
+    public string? Dns { get; init; }
+
+    /// <summary>addresses: extra destinations apps dial (a dns service's virtual address).</summary>
+    public IReadOnlyList<string> Addresses { get; init; } = [];
 }
 
 /// <summary>An inbound port with its mTLS mode (strict|permissive, null = default) and optional allow list.</summary>
@@ -50,6 +56,9 @@ internal sealed record MeshYamlOptions
     /// <summary>1 s: a dead endpoint on the test bridge answers RST at once; only a blackhole needs the timeout.</summary>
     public string ConnectTimeout { get; init; } = "1s";
 
+    /// <summary>The discovery section's flow mapping body ("resolvers: [...], min_ttl: 1s"); null = no section.</summary>
+    public string? Discovery { get; init; }
+
     public string Render(string runAsUser)
     {
         var yaml = new StringBuilder();
@@ -62,6 +71,7 @@ internal sealed record MeshYamlOptions
             $"outbound_policy: {OutboundPolicy}, exclude_inbound_ports: [{string.Join(", ", ExcludeInboundPorts)}], ipv6: true }}");
         yaml.AppendLine("admin: { address: 127.0.0.1:15000 }");
         yaml.AppendLine($"limits: {{ drain_timeout: {DrainTimeout}, connect_timeout: {ConnectTimeout} }}");
+        AppendIf(yaml, Discovery is not null, $"discovery: {{ {Discovery} }}");
         yaml.AppendLine(InboundPorts.Count + Inbound.Count == 0 ? "inbound: []" : "inbound:");
         foreach (var port in InboundPorts)
         {
@@ -79,7 +89,10 @@ internal sealed record MeshYamlOptions
         {
             yaml.AppendLine($"  {service.Name}:");
             yaml.AppendLine($"    port: {service.Port}");
-            yaml.AppendLine($"    endpoints: [{string.Join(", ", service.Endpoints.Select(e => $"\"{e}\""))}]");
+            yaml.AppendLine(service.Dns is null
+                ? $"    endpoints: [{string.Join(", ", service.Endpoints.Select(e => $"\"{e}\""))}]"
+                : $"    dns: {service.Dns}");
+            AppendIf(yaml, service.Addresses.Count > 0, $"    addresses: [{Quoted(service.Addresses)}]");
             yaml.AppendLine($"    mesh_tls: {(service.MeshTls ? "true" : "false")}");
             AppendIf(yaml, service.Identities.Count > 0, $"    identities: [{Quoted(service.Identities)}]");
             AppendIf(yaml, service.Protocol is not null, $"    protocol: {service.Protocol}");

@@ -11,6 +11,7 @@ internal static class NativeMethods
 
     public const int SigTerm = 15;
     public const int SigKill = 9;
+    public const int SigHup = 1;
 
     [DllImport("libc", SetLastError = true)]
     public static extern int setns(SafeFileHandle fd, int nstype);

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Relay.Bench.Load;
+
+namespace Relay.Bench.Hostile;
+
+/// <summary>
+/// <c>flood [--rounds 2] [--seconds 8] [--rate 200] [--hellos 10000] [--reconnects 1000] [--relay PATH] [--out FILE]</c>:
+/// issue 17 §2 as a measurement. Relay A → mTLS → Relay B → nginx, with B at the shipped limits.
+/// Each round measures a quiet phase, then the same phase while one source (127.0.0.2) keeps up to
+/// --hellos stalled ClientHellos against B's inbound port. The targets: B's local apps' outbound
+/// requests all succeed, and the mesh callers' p99 stays within 2× of the quiet phase.
+/// </summary>
+internal static class FloodScenario
+{
+    private static readonly TimeSpan Cap = TimeSpan.FromMinutes(15);
+
+    // B's handshake deadline for unauthenticated peers is 3 s (limits.inbound_handshake_timeout):
+    // 4 s after the flood stops it holds nothing from it any more.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(4);
+
+    // Time for the flood to reach its steady state before measuring: the first 10,000 connects take
+    // about 2 s on loopback at 128 in flight.
+    private static readonly TimeSpan FloodRampUp = TimeSpan.FromSeconds(3);
+
+    private sealed record Phase(string Name, LatencyResult KeepAlive, (List<double> Ms, int Failed) MeshFresh, (List<double> Ms, int Failed) Local, long RssBytes, double BCpuPerSecond, long ListenDrops, string Flood);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = Option(args, "--rounds", 2);
+        var seconds = Option(args, "--seconds", 8);
+        var rate = Option(args, "--rate", 200);
+        var hellos = Option(args, "--hellos", 10_000);
+        var reconnects = Option(args, "--reconnects", 1_000);
+        var fresh = Option(args, "--fresh", 200);
+        var relay = RelayBuild.Resolve(Value(args, "--relay"));
+        var outFile = Value(args, "--out");
+        await relay.PublishIfDefaultAsync(Console.Out, CancellationToken.None);
+
+        using var cap = new CancellationTokenSource(Cap);
+        using var processes = new ProcessGroup();
+        var workspace = await BenchWorkspace.CreateAsync(withHaproxy: false, cap.Token);
+        try
+        {
+            var catalog = new TargetCatalog(workspace, processes, relay);
+            await catalog.StartNginxAsync(cap.Token);
+            var b = await catalog.StartRelayAsync("relay-b", RelayConfigs.FloodB(workspace), RelayConfigs.FloodLocalPort, cap.Token);
+            await catalog.StartRelayAsync("relay-a", RelayConfigs.PairA(workspace), RelayConfigs.PairOutboundPort, cap.Token);
+            var phases = new List<Phase>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                phases.Add(await MeasureAsync($"quiet {round}", b, rate, seconds, fresh, "-", cap.Token));
+                var last = "";
+                using (var attacker = FloodAttacker.Start(RelayConfigs.PairInboundPort, hellos, reconnects, line => Volatile.Write(ref last, line)))
+                {
+                    await Task.Delay(FloodRampUp, cap.Token);
+                    var during = await MeasureAsync($"flood {round}", b, rate, seconds, fresh, "", cap.Token);
+                    phases.Add(during with { Flood = Volatile.Read(ref last) });
+                    attacker.Kill();
+                    await attacker.WaitForExitAsync(cap.Token);
+                }
+                await Task.Delay(Settle, cap.Token);
+            }
+            var report = Report(phases, relay, rate, seconds, fresh, hellos, reconnects);
+            Console.WriteLine(report);
+            if (outFile is not null)
+            {
+                await File.WriteAllTextAsync(outFile, report, cap.Token);
+            }
+            return 0;
+        }
+        finally
+        {
+            processes.KillAll();
+            workspace.Delete();
+        }
+    }
+
+    private static async Task<Phase> MeasureAsync(string name, Process b, int rate, int seconds, int fresh, string flood, CancellationToken cancellationToken)
+    {
+        var cpu = ProcStats.CpuSeconds(b.Id) ?? 0;
+        var drops = ListenDrops.Read();
+        var clock = Stopwatch.StartNew();
+        var keepAlive = await new OpenLoopClient(RelayConfigs.PairOutboundPort, rate, 8, TimeSpan.FromSeconds(seconds)).RunAsync(cancellationToken);
+        var meshFresh = await FreshRequests.RunAsync(RelayConfigs.PairOutboundPort, fresh, 4, cancellationToken);
+        var local = await FreshRequests.RunAsync(RelayConfigs.FloodLocalPort, fresh, 4, cancellationToken);
+        var busy = ((ProcStats.CpuSeconds(b.Id) ?? 0) - cpu) / clock.Elapsed.TotalSeconds;
+        return new Phase(name, keepAlive, meshFresh, local, ProcStats.RssBytes(b.Id) ?? 0, busy, ListenDrops.Read() - drops, flood);
+    }
+
+    private static string Report(List<Phase> phases, RelayBuild relay, int rate, int seconds, int fresh, int hellos, int reconnects)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Inbound flood: stalled ClientHellos from one source against Relay B ({DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz})");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{relay.Kind}; {Environment.ProcessorCount} cores; A → mTLS → B → nginx; B at the shipped limits. Per phase: mesh keep-alive at {rate} req/s over 8 connections for {seconds} s (open loop), then {fresh} fresh mesh requests (new mTLS each), then {fresh} fresh local-app outbound requests on B, 4 at a time. Flood (its own process): up to {hellos:N0} stalled hellos from 127.0.0.2, reopened at most {reconnects:N0}/s, measured from 3 s after it starts.");
+        text.AppendLine();
+        text.AppendLine("| phase | mesh keep-alive p50 / p99 (ms) | client send-late p99 (ms) | failed | mesh fresh p50 / p99 (ms) | failed | local outbound p99 (ms) | local failed | B RSS (MiB) | B CPU (cores) | SYNs dropped, accept queue full |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var p in phases)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {p.Name} | {p.KeepAlive.P50Ms:F2} / {p.KeepAlive.P99Ms:F2} | {p.KeepAlive.SendLateP99Ms:F2} | {p.KeepAlive.Failed} | {Percentiles.Of(p.MeshFresh.Ms, 0.5):F2} / {Percentiles.Of(p.MeshFresh.Ms, 0.99):F2} | {p.MeshFresh.Failed} | {Percentiles.Of(p.Local.Ms, 0.99):F2} | {p.Local.Failed} of {p.Local.Ms.Count + p.Local.Failed} | {p.RssBytes / 1048576.0:F1} | {p.BCpuPerSecond:F2} | {p.ListenDrops:N0} |");
+        }
+        text.AppendLine();
+        foreach (var p in phases.Where(p => p.Flood.Length > 1))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {p.Name}: {p.Flood}");
+        }
+        text.AppendLine();
+        text.AppendLine("Flood ÷ quiet, same round (target: p99 ≤ 2×, local failed = 0):");
+        text.AppendLine();
+        text.AppendLine("| round | mesh keep-alive p99 | mesh fresh p99 | local failed under flood |");
+        text.AppendLine("|---|---:|---:|---:|");
+        for (var i = 0; i + 1 < phases.Count; i += 2)
+        {
+            var (quiet, flood) = (phases[i], phases[i + 1]);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {i / 2 + 1} | {Ratio(flood.KeepAlive.P99Ms, quiet.KeepAlive.P99Ms)} | {Ratio(Percentiles.Of(flood.MeshFresh.Ms, 0.99), Percentiles.Of(quiet.MeshFresh.Ms, 0.99))} | {flood.Local.Failed} |");
+        }
+        return text.ToString();
+    }
+
+    private static string Ratio(double value, double baseline) => baseline > 0 ? (value / baseline).ToString("F2", CultureInfo.InvariantCulture) + "×" : "n/a";
+
+    private static string? Value(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        Value(args, name) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+}
