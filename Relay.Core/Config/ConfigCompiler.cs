@@ -57,7 +57,10 @@ internal static class ConfigCompiler
 
     private static MeshSnapshot CompileMesh(MeshConfig mesh) => new(
         Required(mesh.TrustDomain).Value,
-        mesh.Identity?.Value.ToString());
+        mesh.Identity?.Value.ToString())
+    {
+        Zone = mesh.Zone?.Value,
+    };
 
     private static LimitsSnapshot CompileLimits(LimitsConfig limits)
     {

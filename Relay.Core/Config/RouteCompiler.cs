@@ -17,6 +17,7 @@ internal static class RouteCompiler
         Timeouts = route.Timeouts is { } t ? new RouteTimeouts(t.Request?.Value, t.PerTry?.Value, t.Idle?.Value) : null,
         Retries = route.Retries is { } r ? RetryCompiler.Compile(r) : null,
         Fault = route.Fault is { } f ? Fault(f) : null,
+        RateLimit = route.RateLimit?.Compile(),
         Guard = route.Guard is { } g ? new RouteGuard(
             g.MinSuccessRate?.Value ?? GuardDefaults.MinSuccessRate, g.MinRequests?.Value ?? GuardDefaults.MinRequests, g.Window?.Value ?? GuardDefaults.Window) : null,
         // Gateway API's RequestMirror: without a percent every request is mirrored.

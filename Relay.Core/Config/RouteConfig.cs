@@ -14,7 +14,11 @@ internal sealed record RouteConfig(
     RetryConfig? Retries = null,
     FaultConfig? Fault = null,
     GuardConfig? Guard = null,
-    MirrorConfig? Mirror = null);
+    MirrorConfig? Mirror = null)
+{
+    /// <summary>A token bucket for the route's requests (<c>requests_per_second</c>, <c>burst</c>); past it 429.</summary>
+    public RateLimitConfig? RateLimit { get; init; }
+}
 
 /// <summary>Request mirroring (Gateway API's RequestMirror filter): a share of requests copied to a shadow backend, its answers discarded.</summary>
 internal sealed record MirrorConfig(ConfigLocation Location, BackendConfig? Backend, Located<double>? Percent);

@@ -18,6 +18,9 @@ public sealed record RouteSnapshot(string Name, ImmutableArray<RouteMatch> Match
 
     public FaultPolicy? Fault { get; init; }
 
+    /// <summary><c>rate_limit</c>: the route's requests per second and burst; null: unlimited.</summary>
+    public RateLimitSnapshot? RateLimit { get; init; }
+
     public RouteGuard? Guard { get; init; }
 
     public RouteMirror? Mirror { get; init; }

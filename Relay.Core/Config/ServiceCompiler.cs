@@ -15,6 +15,7 @@ internal static class ServiceCompiler
             HashOn = balancing == LoadBalancing.RingHash ? service.HashOn?.Value ?? Config.HashOn.ClientAddress : null,
             OutlierDetection = service.OutlierDetection?.Compile() ?? OutlierDetectionSnapshot.Default,
             CircuitBreakers = service.CircuitBreakers?.Compile() ?? CircuitBreakersSnapshot.Default,
+            HealthCheck = service.HealthCheck?.Compile(),
             Discovery = Discovery(service),
         };
     }

@@ -24,6 +24,8 @@ internal sealed record ServiceConfig(
 
     public CircuitBreakersConfig? CircuitBreakers { get; init; }
 
+    public HealthCheckConfig? HealthCheck { get; init; }
+
     /// <summary><c>dns:</c>: endpoints from the A and AAAA records of a name (validation allows one of endpoints, dns, srv).</summary>
     public Located<DnsSourceConfig>? Dns { get; init; }
 

@@ -30,6 +30,9 @@ public sealed record ServiceSnapshot(
     /// <summary>Admission limits (<c>circuit_breakers</c>): overflow fails fast instead of queueing.</summary>
     public CircuitBreakersSnapshot CircuitBreakers { get; init; } = CircuitBreakersSnapshot.Default;
 
+    /// <summary>Active health checks (<c>health_check</c>); null when the service has none (endpoints count as healthy).</summary>
+    public HealthCheckSnapshot? HealthCheck { get; init; }
+
     /// <summary>mesh.yaml <c>routes</c>, in file order; empty: every request goes to all endpoints, as without routes.</summary>
     public ImmutableArray<RouteSnapshot> Routes { get; init; } = [];
 

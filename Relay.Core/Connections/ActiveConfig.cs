@@ -16,13 +16,17 @@ internal sealed record ActiveConfig(ConfigSnapshot Snapshot, ClusterSet Clusters
     /// <summary>The inbound ports' request and connection rate limits.</summary>
     public InboundRateLimits RateLimits { get; init; } = InboundRateLimits.None;
 
+    /// <summary>The routes' request rate limits.</summary>
+    public RouteRateLimits RouteRateLimits { get; init; } = RouteRateLimits.None;
+
     /// <summary>The canary guards' cuts: kept by a reload of the same revision, cleared by a changed file.</summary>
     public CanaryGuards Guards { get; init; } = new("");
 
     public static ActiveConfig Create(ConfigSnapshot snapshot, ActiveConfig? previous = null, MeshTlsRuntime? tls = null) =>
-        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters), tls)
+        new(snapshot, ClusterSet.Build(snapshot.Services, previous?.Clusters, snapshot.Mesh.Zone), tls)
         {
             RateLimits = InboundRateLimits.Build(snapshot.Inbound, previous?.RateLimits),
+            RouteRateLimits = RouteRateLimits.Build(snapshot.Services, previous?.RouteRateLimits),
             Guards = previous?.Guards.For(snapshot.Revision) ?? new CanaryGuards(snapshot.Revision),
         };
 }

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Threading.RateLimiting;
 using Relay.Core.Config;
 
 namespace Relay.Core.Connections;
@@ -11,15 +10,15 @@ namespace Relay.Core.Connections;
 /// </summary>
 internal sealed class InboundRateLimits
 {
-    public static readonly InboundRateLimits None = new(FrozenDictionary<(int, bool), Bucket>.Empty);
+    public static readonly InboundRateLimits None = new(FrozenDictionary<(int, bool), RateLimitBucket>.Empty);
 
-    private readonly FrozenDictionary<(int Port, bool Connections), Bucket> _buckets;
+    private readonly FrozenDictionary<(int Port, bool Connections), RateLimitBucket> _buckets;
 
-    private InboundRateLimits(FrozenDictionary<(int, bool), Bucket> buckets) => _buckets = buckets;
+    private InboundRateLimits(FrozenDictionary<(int, bool), RateLimitBucket> buckets) => _buckets = buckets;
 
     public static InboundRateLimits Build(IEnumerable<InboundPortSnapshot> ports, InboundRateLimits? previous)
     {
-        var buckets = new Dictionary<(int, bool), Bucket>();
+        var buckets = new Dictionary<(int, bool), RateLimitBucket>();
         foreach (var port in ports)
         {
             Add(buckets, (port.Port, false), port.RateLimit, previous);
@@ -37,44 +36,14 @@ internal sealed class InboundRateLimits
     private bool TryTake((int, bool) key, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (!_buckets.TryGetValue(key, out var bucket))
-        {
-            return true;
-        }
-        using var lease = bucket.Limiter.AttemptAcquire();
-        if (lease.IsAcquired)
-        {
-            return true;
-        }
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-        return false;
+        return !_buckets.TryGetValue(key, out var bucket) || bucket.TryTake(out retryAfter);
     }
 
-    private static void Add(Dictionary<(int, bool), Bucket> buckets, (int, bool) key, RateLimitSnapshot? limit, InboundRateLimits? previous)
+    private static void Add(Dictionary<(int, bool), RateLimitBucket> buckets, (int, bool) key, RateLimitSnapshot? limit, InboundRateLimits? previous)
     {
-        if (limit is null)
+        if (limit is not null)
         {
-            return;
+            buckets[key] = RateLimitBucket.Keep(previous?._buckets.GetValueOrDefault(key), limit);
         }
-        buckets[key] = previous?._buckets.GetValueOrDefault(key) is { } kept && kept.Limit == limit ? kept : new Bucket(limit);
-    }
-
-    private sealed class Bucket(RateLimitSnapshot limit)
-    {
-        public RateLimitSnapshot Limit { get; } = limit;
-
-        /// <summary>
-        /// Refilled every 1/10 s with a tenth of the rate (at least one token, so slow rates
-        /// refill one token at a time): smooth enough that a client held back is told to retry in
-        /// at most 100 ms at ≥ 10/s, and the timer costs ten wakes a second per limited port.
-        /// </summary>
-        public TokenBucketRateLimiter Limiter { get; } = new(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limit.Burst,
-            TokensPerPeriod = Math.Max(1, limit.PerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, limit.PerSecond / 10) / (double)limit.PerSecond),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using Relay.Core.Net;
 using Relay.Core.Upstreams;
 
 namespace Relay.Core.Http;
@@ -79,6 +80,27 @@ internal sealed class ClusterInvokers(IConnectAttemptSink recorder) : IDisposabl
     {
         var spec = invoker.Spec;
         var endpoint = spec.Endpoints[index];
+        // circuit_breakers.max_connections at L7: upstream connections of the service open at once
+        // (Envoy's meaning for HTTP clusters). The slot is held until the pooled connection closes.
+        var breakers = spec.Cluster?.Breakers;
+        if (breakers is not null && !breakers.TryOpenConnection())
+        {
+            throw new UpstreamUnavailableException(Vocabulary.CloseReason.UpstreamOverflowConnections);
+        }
+        try
+        {
+            var stream = await OpenAsync(spec, endpoint, index, cancellationToken).ConfigureAwait(false);
+            return breakers is null ? stream : new BreakerSlotStream(stream, breakers);
+        }
+        catch
+        {
+            breakers?.CloseConnection();
+            throw;
+        }
+    }
+
+    private async ValueTask<Stream> OpenAsync(InvokerSpec spec, NetEndpoint endpoint, int index, CancellationToken cancellationToken)
+    {
         var connected = spec.Cluster is { } cluster
             ? await UpstreamConnector.ConnectAsync(cluster, [index], spec.ConnectTimeout, recorder, cancellationToken).ConfigureAwait(false)
             : await UpstreamConnector.ConnectAsync(endpoint, spec.ServiceName, spec.ConnectTimeout, recorder, cancellationToken).ConfigureAwait(false);

@@ -48,7 +48,7 @@ internal static class EndpointPick
     /// </summary>
     public static void Report(ClusterState? cluster, int index, HttpContext context, ForwarderError error)
     {
-        if (cluster is null || (error != ForwarderError.None && HttpErrors.IsConnectFailure(context)))
+        if (cluster is null || (error != ForwarderError.None && (HttpErrors.IsConnectFailure(context) || HttpErrors.IsRelayRefusal(context))))
         {
             return;
         }

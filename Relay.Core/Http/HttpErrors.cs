@@ -68,7 +68,14 @@ internal static class HttpErrors
     /// connect or the mesh handshake): nothing of the request left Relay, so another endpoint may take it.
     /// </summary>
     public static bool IsConnectFailure(HttpContext context) =>
-        Unavailable(context.GetForwarderErrorFeature()?.Exception) is { Reason: not CloseReason.ResourceExhausted };
+        Unavailable(context.GetForwarderErrorFeature()?.Exception) is { Reason: not (CloseReason.ResourceExhausted or CloseReason.UpstreamOverflowConnections) };
+
+    /// <summary>
+    /// True when Relay itself declined to connect (out of descriptors, or circuit_breakers.max_connections):
+    /// says nothing about the endpoint, so passive health is not told and no other endpoint is tried.
+    /// </summary>
+    public static bool IsRelayRefusal(HttpContext context) =>
+        Unavailable(context.GetForwarderErrorFeature()?.Exception) is { Reason: CloseReason.ResourceExhausted or CloseReason.UpstreamOverflowConnections };
 
     /// <summary>The ConnectCallback's failure in an exception chain: no connection to the endpoint could be made.</summary>
     private static UpstreamUnavailableException? Unavailable(Exception? exception)

@@ -50,9 +50,12 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         var route = RequestTarget.Resolve(relay, active, context);
         if (route.Target?.InboundPort is { } port && !active.RateLimits.TryRequest(port.Port, out var retryAfter))
         {
-            // rate_limit: 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests };
+            route = route with { Spec = null, Refusal = CloseReason.RateLimited, Status = StatusCodes.Status429TooManyRequests, RetryAfter = retryAfter };
+        }
+        if (route.RetryAfter is { } after)
+        {
+            // rate_limit (port or route): 429 and when a token is due, in whole seconds (RFC 9110 Retry-After), at least 1.
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
         var service = route.Target?.ServiceName ?? relay.Target.ServiceName ?? "-";
         var peer = relay.Peer?.Peer.ToString();
@@ -145,7 +148,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             }
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
             var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
-            var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts);
+            var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts, spec.Cluster?.Breakers);
             // A failover or retry after an error holds one of circuit_breakers.max_retries until it ends.
             var retrying = false;
             for (var attempt = 0; ; attempt++)
@@ -172,6 +175,8 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                 {
                     return (null, endpoint);
                 }
+                // A held-back response took its max_retries slot already (AttemptTransformer); it ends after the retry.
+                retrying = error == ForwarderError.None && attempts!.HoldsRetrySlot;
                 var next = error == ForwarderError.None ? NextAttempt.Retry : Next(context, error, attempts, attempt, order.Length, requestBody, kept is not null);
                 if (next != NextAttempt.None && error != ForwarderError.None && spec.Cluster is { } breakers && !(retrying = breakers.Breakers.TryRetry()))
                 {

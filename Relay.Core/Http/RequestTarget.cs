@@ -20,6 +20,9 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
     /// <summary>The route that took the request, when the service has routes.</summary>
     public RouteSnapshot? Route { get; init; }
 
+    /// <summary>When a rate limit (the inbound port's or the route's) refused the request: how long until a token is due.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The index of the route's backend that took the request (the canary guard counts its answer).</summary>
     public int Backend { get; init; }
 
@@ -52,6 +55,11 @@ internal readonly record struct RequestTarget(InvokerSpec? Spec, UpstreamTarget?
         if (route is null)
         {
             return Refused(CloseReason.NoRouteMatched, StatusCodes.Status404NotFound);
+        }
+        if (!active.RouteRateLimits.TryRequest(service.Name, route, out var retryAfter))
+        {
+            // The route's rate_limit, before a backend is picked: a refused request costs no endpoint anything.
+            return Refused(CloseReason.RateLimited, StatusCodes.Status429TooManyRequests) with { Route = route, RetryAfter = retryAfter };
         }
         var key = BackendPicker.KeyOf(route.Hash, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, context.Connection.RemoteIpAddress);
         // The canary guard's weights where it cut a backend on this host, else the file's.

@@ -42,6 +42,9 @@ internal sealed class RouteAttempts : IDisposable
     /// <summary>Set by <see cref="AttemptTransformer"/> when it held back a retryable response.</summary>
     public bool RetryWanted { get; set; }
 
+    /// <summary>Set with <see cref="RetryWanted"/> when the held-back response's retry took one of circuit_breakers.max_retries (the caller ends it).</summary>
+    public bool HoldsRetrySlot { get; set; }
+
     /// <summary>True when failed attempts of this request may be retried under the route's policy.</summary>
     public bool CanRetry => _policy is not null;
 
@@ -69,6 +72,7 @@ internal sealed class RouteAttempts : IDisposable
     public CancellationToken StartAttempt()
     {
         RetryWanted = false;
+        HoldsRetrySlot = false;
         _try?.Dispose();
         _try = _request is null ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(_request.Token);
         if (_timeouts?.PerTry is { } perTry)

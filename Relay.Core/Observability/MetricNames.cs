@@ -31,6 +31,10 @@ internal static class MetricNames
     public const string CanaryGuardTrips = "relay_canary_guard_trips_total";
     public const string RequestMirrors = "relay_request_mirrors_total";
 
+    /// <summary>1 while an endpoint passes its service's active health checks (services with a health_check only).</summary>
+    public const string EndpointHealthy = "relay_endpoint_healthy";
+    public const string HealthChecks = "relay_health_checks_total";
+
     public const string DirectionTag = "direction";
     public const string ReasonTag = "reason";
     public const string FlowTag = "flow";

@@ -6,6 +6,9 @@ internal sealed record ClusterView(string Service, IReadOnlyList<EndpointHealthV
     /// <summary>The service's <c>load_balancing</c> word.</summary>
     public string LoadBalancing { get; init; } = "round-robin";
 
+    /// <summary>This host's <c>mesh.zone</c>, the zone the service's picks prefer; null without one.</summary>
+    public string? LocalZone { get; init; }
+
     /// <summary>For a <c>dns:</c>/<c>srv:</c> service: its source, TTL and last refresh; null for listed endpoints.</summary>
     public DiscoveryView? Discovery { get; init; }
 }
@@ -21,4 +24,10 @@ internal sealed record EndpointHealthView(string Address, int ConsecutiveFailure
 
     /// <summary>The endpoint's <c>zone</c> from mesh.yaml; null when it has none.</summary>
     public string? Zone { get; init; }
+
+    /// <summary>Active health: <c>pending</c> (not checked yet), <c>healthy</c> or <c>unhealthy</c>; null when the service has no health_check.</summary>
+    public string? HealthCheck { get; init; }
+
+    /// <summary>While checks fail: the last one's result (<c>bad_status</c>, <c>timeout</c>, <c>connect_failed</c>, <c>tls_failed</c>); else null.</summary>
+    public string? LastCheckFailure { get; init; }
 }

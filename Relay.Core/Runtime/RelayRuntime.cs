@@ -9,6 +9,8 @@ using Relay.Core.Mtls;
 using Relay.Core.Observability;
 using Relay.Core.Pipeline;
 using Relay.Core.Tracing;
+using Relay.Core.Upstreams;
+using Relay.Core.Upstreams.Health;
 using Relay.Core.Upstreams.Discovery;
 using Relay.Tls.MeshTls;
 
@@ -43,7 +45,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         // The gauge follows whatever material the running config holds, across rotations and reloads.
         TrackExpiry();
         Metrics = metrics;
-        ClusterMetrics.Register(metrics.Meter, _config);
+        HealthChecks = new HealthCheckers(() => (_config.Current.Clusters, _config.Current.Tls), loggerFactory.CreateLogger("Relay.Health"));
+        ClusterMetrics.Register(metrics.Meter, _config, HealthChecks);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
         // Reloads swap it (Swap); requests in flight keep the generation they began under.
         Tracing = new TracingState(initial.Snapshot.Tracing, metrics.Meter);
@@ -85,6 +88,9 @@ internal sealed class RelayRuntime : IAsyncDisposable
     public ConnectionRegistry Registry { get; } = new();
 
     public RelayMetrics Metrics { get; }
+
+    /// <summary>The active health check loops; started by <see cref="StartAsync"/>, matched to each swapped-in config.</summary>
+    public HealthCheckers HealthChecks { get; }
 
     /// <summary>GET /stats: per service, edge and path, for the dashboard and relay stat/top.</summary>
     public TrafficStats Stats { get; } = new();
@@ -132,9 +138,12 @@ internal sealed class RelayRuntime : IAsyncDisposable
                 InFlight = state.InFlight,
                 EwmaLatencyMs = Math.Round(state.Latency.EstimateMs(now), 3),
                 Zone = cluster.Service.EndpointDetails.Length > i ? cluster.Service.EndpointDetails[i].Zone : null,
+                HealthCheck = cluster.Service.HealthCheck is null ? null : state.Active.State.Word(),
+                LastCheckFailure = cluster.Service.HealthCheck is null ? null : state.Active.LastFailure?.Label(),
             }).ToList())
         {
             LoadBalancing = Config.Reading.ConfigWords.LoadBalancers.First(w => w.Value == cluster.Service.LoadBalancing).Key,
+            LocalZone = cluster.LocalZone,
             Discovery = _discovery.StatusOf(cluster.Service.Name) is { } status ? DiscoveryView.Of(status) : null,
         }).ToList();
     }
@@ -151,6 +160,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         await Task.WhenAny(firstAnswers, Task.Delay(2 * Current.Discovery.QueryTimeout + TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         await _listeners.ReconcileAsync(ListenerSet.Desired(Current), Current.Limits.DrainTimeout).ConfigureAwait(false);
         ConfigView = RunningConfigView.Of(Current, DateTimeOffset.UtcNow);
+        HealthChecks.Reconcile(_config.Current.Clusters);
         IsReady = true;
     }
 
@@ -248,6 +258,10 @@ internal sealed class RelayRuntime : IAsyncDisposable
         Tracing.Apply(next.Snapshot.Tracing);
         var previous = _config.Swap(next);
         _http.Apply(next.Snapshot);
+        if (IsReady)
+        {
+            HealthChecks.Reconcile(next.Clusters);
+        }
         ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
         // Starts and stops discovery loops for the new services, and re-installs the last good
         // sets: a discovered set that landed between Prepare and this swap is not lost.
@@ -290,6 +304,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         IsReady = false;
         await _discovery.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
+        // Draining: no new traffic will be balanced, so nothing needs the checks' verdicts.
+        await HealthChecks.DisposeAsync().ConfigureAwait(false);
         // Idle pooled mesh connections carry nothing: close them now so peers stop picking them.
         Tls?.Pool.Close();
         // HTTP connections are told to finish (GOAWAY, Connection: close) while the registry waits.
@@ -302,6 +318,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await HealthChecks.DisposeAsync().ConfigureAwait(false);
         await _discovery.DisposeAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         if (_admin is not null)

@@ -39,14 +39,17 @@ internal sealed class ClusterSet
     /// </summary>
     public string? DiscoveredAt(NetEndpoint destination) => _discovered.GetValueOrDefault(destination);
 
-    public static ClusterSet Build(IEnumerable<ServiceSnapshot> services, ClusterSet? previous = null)
+    /// <param name="localZone">This host's <c>mesh.zone</c>: a change rebuilds every state (endpoint states still carry over).</param>
+    public static ClusterSet Build(IEnumerable<ServiceSnapshot> services, ClusterSet? previous = null, string? localZone = null)
     {
         var states = new Dictionary<string, ClusterState>(StringComparer.Ordinal);
         foreach (var declared in services)
         {
             var kept = previous?._byName.GetValueOrDefault(declared.Name);
             var service = WithDiscovered(declared, kept);
-            states[service.Name] = kept is not null && SameDefinition(kept.Service, service) ? kept : new ClusterState(service, kept);
+            states[service.Name] = kept is not null && kept.LocalZone == localZone && SameDefinition(kept.Service, service)
+                ? kept
+                : new ClusterState(service, kept, localZone: localZone);
         }
         return new ClusterSet(states.ToFrozenDictionary(StringComparer.Ordinal));
     }
@@ -88,7 +91,10 @@ internal sealed class ClusterSet
 
     public IEnumerable<ClusterState> All => _byName.Values;
 
+    public ClusterState? Find(string service) => _byName.GetValueOrDefault(service);
+
     private static bool SameDefinition(ServiceSnapshot a, ServiceSnapshot b) =>
         a.Endpoints.SequenceEqual(b.Endpoints) && a.LoadBalancing == b.LoadBalancing && a.HashOn == b.HashOn
-        && a.OutlierDetection == b.OutlierDetection && a.CircuitBreakers == b.CircuitBreakers && a.Discovery == b.Discovery;
+        && a.OutlierDetection == b.OutlierDetection && a.CircuitBreakers == b.CircuitBreakers && a.Discovery == b.Discovery
+        && a.HealthCheck == b.HealthCheck && a.EndpointDetails.Select(e => e.Zone).SequenceEqual(b.EndpointDetails.Select(e => e.Zone));
 }

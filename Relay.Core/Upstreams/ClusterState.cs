@@ -14,20 +14,28 @@ internal sealed class ClusterState
 {
     private readonly EndpointState[] _endpoints;
 
-    public ClusterState(ServiceSnapshot service, ClusterState? previous = null, Random? random = null)
+    private readonly Random _random;
+
+    public ClusterState(ServiceSnapshot service, ClusterState? previous = null, Random? random = null, string? localZone = null)
     {
         Service = service;
+        LocalZone = localZone;
+        _random = random ?? Random.Shared;
         var now = Environment.TickCount64;
         var kept = previous?._endpoints.ToDictionary(e => e.Address);
         _endpoints = [.. service.Endpoints.Select(e => kept?.GetValueOrDefault(e) ?? new EndpointState(e, now))];
-        Balancer = LoadBalancers.For(service, random ?? Random.Shared);
-        Breakers = previous?.Breakers is { } kept2 && kept2.Limits == service.CircuitBreakers ? kept2 : new CircuitBreakers(service.CircuitBreakers);
+        Balancer = LoadBalancers.For(service, _random);
+        _retiredEjections = Retired(previous, kept, _endpoints);
+        Breakers = previous?.Breakers is { } kept2 && kept2.Limits == service.CircuitBreakers ? kept2 : new CircuitBreakers(service.CircuitBreakers, previous?.Breakers);
     }
 
     /// <summary>The service's circuit breakers; the previous state's when the limits did not change.</summary>
     public CircuitBreakers Breakers { get; }
 
     public ServiceSnapshot Service { get; }
+
+    /// <summary>This host's <c>mesh.zone</c>, the zone preferred when endpoints have zones; null: no preference.</summary>
+    public string? LocalZone { get; }
 
     public ImmutableArray<NetEndpoint> Endpoints => Service.Endpoints;
 
@@ -47,8 +55,10 @@ internal sealed class ClusterState
     /// <summary>
     /// The order to try endpoints for one connection (L4) or request (L7): the balancer's pick
     /// among the healthy endpoints of <paramref name="subset"/> (all endpoints when empty), then
-    /// the other healthy ones as failover, then the ejected ones (still tried: an ejected
-    /// endpoint beats none). When every candidate is ejected the balancer picks among them all.
+    /// the other healthy ones as failover, then the unhealthy ones (still tried: an unhealthy
+    /// endpoint beats none). Healthy means not ejected by outlier detection and, when the service
+    /// has a health_check, passing it. When this host has a zone, the local zone's endpoints are
+    /// preferred as <see cref="ZoneSpill"/> computes, and the other zone's endpoints follow as failover.
     /// </summary>
     public int[] PickOrder(in PickContext context, ReadOnlySpan<int> subset = default)
     {
@@ -59,11 +69,29 @@ internal sealed class ClusterState
         }
         var now = context.NowMs;
         var candidates = subset.IsEmpty ? AllIndices() : subset.ToArray();
-        var healthy = candidates.Where(i => !_endpoints[i].Health.IsEjected(now)).ToArray();
+        var healthy = candidates.Where(i => IsHealthy(i, now)).ToArray();
         // Envoy's panic threshold: with too few healthy endpoints, health is ignored and the
         // balancer spreads over all, rather than piling everything onto the last few.
         var panic = healthy.Length * 100 < Service.OutlierDetection.PanicThreshold * candidates.Length;
-        var pool = healthy.Length > 0 && !panic ? healthy : candidates;
+        if (!panic && LocalTier(candidates) is { } local)
+        {
+            var remote = candidates.Except(local).ToArray();
+            var share = ZoneSpill.LocalShare(local.Count(i => IsHealthy(i, now)), local.Length, remote.Count(i => IsHealthy(i, now)), remote.Length);
+            var (first, then) = share >= 1 || (share > 0 && _random.NextDouble() < share) ? (local, remote) : (remote, local);
+            return [.. PickWithin(first, now, context), .. Healthy(then, now, true), .. Healthy(then, now, false)];
+        }
+        return PickWithin(candidates, now, context, panic);
+    }
+
+    /// <summary>Whether endpoint <paramref name="index"/> may take traffic: not ejected, and passing its health checks if it has any.</summary>
+    public bool IsHealthy(int index, long nowMs) =>
+        !_endpoints[index].Health.IsEjected(nowMs) && (Service.HealthCheck is null || _endpoints[index].Active.IsHealthy);
+
+    private int[] PickWithin(int[] candidates, long now, in PickContext context, bool? panic = null)
+    {
+        var healthy = Healthy(candidates, now, true).ToArray();
+        var all = panic ?? healthy.Length * 100 < Service.OutlierDetection.PanicThreshold * candidates.Length;
+        var pool = healthy.Length > 0 && !all ? healthy : candidates;
         var first = Balancer.Pick(pool, _endpoints, context);
         var order = new List<int>(candidates.Length) { first };
         var at = Array.IndexOf(pool, first);
@@ -73,9 +101,23 @@ internal sealed class ClusterState
         }
         if (pool != candidates)
         {
-            order.AddRange(candidates.Where(i => _endpoints[i].Health.IsEjected(now)));
+            order.AddRange(Healthy(candidates, now, false));
         }
         return [.. order];
+    }
+
+    private IEnumerable<int> Healthy(int[] candidates, long now, bool healthy) => candidates.Where(i => IsHealthy(i, now) == healthy);
+
+    /// <summary>The candidates in this host's zone, when there is a zone and it splits them (some local, some not); else null.</summary>
+    private int[]? LocalTier(int[] candidates)
+    {
+        if (LocalZone is not { } zone)
+        {
+            return null;
+        }
+        var details = Service.EndpointDetails;
+        var local = candidates.Where(i => i < details.Length && details[i].Zone == zone).ToArray();
+        return local.Length > 0 && local.Length < candidates.Length ? local : null;
     }
 
     /// <summary>
@@ -102,6 +144,24 @@ internal sealed class ClusterState
             health.Eject(reason, policy, nowMs);
             return reason;
         }
+    }
+
+    private readonly long[] _retiredEjections;
+
+    /// <summary>Ejections of endpoints that reloads removed from this service, so relay_outlier_ejections_total stays monotonic.</summary>
+    public long RetiredEjections(EjectionReason reason) => _retiredEjections[(int)reason];
+
+    private static long[] Retired(ClusterState? previous, Dictionary<NetEndpoint, EndpointState>? kept, EndpointState[] now)
+    {
+        var retired = previous?._retiredEjections.ToArray() ?? new long[Enum.GetValues<EjectionReason>().Length];
+        foreach (var gone in kept?.Values.Except(now) ?? [])
+        {
+            foreach (var reason in Enum.GetValues<EjectionReason>())
+            {
+                retired[(int)reason] += gone.Health.EjectionsFor(reason);
+            }
+        }
+        return retired;
     }
 
     private int[] AllIndices()

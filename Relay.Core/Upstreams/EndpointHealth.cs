@@ -94,6 +94,26 @@ internal sealed class EndpointHealth
         }
     }
 
+    /// <summary>
+    /// Ends a running ejection now (an active health check passed: Envoy's
+    /// successful_active_health_check_uneject_host, on by default). The count of ejections in a
+    /// row stays, so an endpoint that fails traffic again is ejected for longer.
+    /// </summary>
+    /// <returns>True when the endpoint was ejected.</returns>
+    public bool EndEjection(long nowMs)
+    {
+        lock (_lock)
+        {
+            if (!IsEjected(nowMs))
+            {
+                return false;
+            }
+            Volatile.Write(ref _ejectedUntilMs, nowMs);
+            _ejectedFor = null;
+            return true;
+        }
+    }
+
     /// <summary>A success after the endpoint has stayed in for the max ejection time: the next ejection starts from the base again.</summary>
     private void ForgetEjectionsIfLongHealthy(OutlierDetectionSnapshot policy, long nowMs)
     {

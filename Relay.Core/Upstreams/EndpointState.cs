@@ -3,7 +3,7 @@ using Relay.Core.Net;
 namespace Relay.Core.Upstreams;
 
 /// <summary>
-/// Runtime state of one endpoint that the balancers read: passive health, requests (L7) or
+/// Runtime state of one endpoint that the balancers read: passive and active health, requests (L7) or
 /// connections (L4) in flight, and the peak-EWMA latency. Keyed by address: a reload that keeps
 /// the endpoint keeps this object (<see cref="ClusterSet"/>), so a slow endpoint stays known as slow.
 /// </summary>
@@ -14,6 +14,9 @@ internal sealed class EndpointState(NetEndpoint address, long nowMs)
     public NetEndpoint Address { get; } = address;
 
     public EndpointHealth Health { get; } = new();
+
+    /// <summary>Active health checks' verdict; read only while the service has a <c>health_check</c>.</summary>
+    public ActiveHealth Active { get; } = new();
 
     public PeakEwma Latency { get; } = new(nowMs);
 

@@ -46,9 +46,10 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
     /// <param name="tap">When given, A reaches B through it (its Target is set to B's inbound listener).</param>
     /// <param name="routesOnB">B's inbound per-route authorization (YAML flow sequence) or null for none.</param>
     /// <param name="sectionsOnBoth">More top-level mesh.yaml sections for both hosts (e.g. <c>tracing: { ... }</c>), or empty.</param>
+    /// <param name="serviceOnA">More keys for A's "app" service (e.g. <c>health_check: { ... }</c>), or empty.</param>
     public static async Task<MeshPairLoopback> StartAsync(
         IPEndPoint app, string serverIdentityExpected = "spiffe://mesh.test/b", string? allowOnB = null, string mtlsOnB = "strict", ClientHelloTap? tap = null,
-        string protocolOnA = "tcp", string protocolOnB = "tcp", string limitsOnB = "", string sectionsOnBoth = "", string? routesOnB = null)
+        string protocolOnA = "tcp", string protocolOnB = "tcp", string limitsOnB = "", string sectionsOnBoth = "", string? routesOnB = null, string serviceOnA = "")
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("relay-mtls-pair-").FullName;
         Assert.True(CertificateAuthority.InitRoot(TrustDomain, Path.Combine(dir, "ca"), 2).Succeeded);
@@ -65,7 +66,7 @@ internal sealed class MeshPairLoopback : IAsyncDisposable
         var both = sectionsOnBoth.Length == 0 ? "" : sectionsOnBoth + "\n";
         var (logA, a, _, yamlA) = await StartRelayAsync(dir, "a", outboundA, new NetEndpoint(IPAddress.Loopback, toB), both + $$"""
             services:
-              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}], protocol: {{protocolOnA}} }
+              app: { port: {{app.Port}}, endpoints: ["127.0.0.1:{{toB}}"], identities: [{{serverIdentityExpected}}], protocol: {{protocolOnA}}{{(serviceOnA.Length == 0 ? "" : ", " + serviceOnA)}} }
             """);
         var allow = (allowOnB is null ? "" : $", allow: {allowOnB}") + (routesOnB is null ? "" : $", routes: {routesOnB}");
         var outboundB = FreePorts.Next();

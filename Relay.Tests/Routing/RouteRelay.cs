@@ -56,6 +56,10 @@ internal sealed class RouteRelay : IAsyncDisposable
         + $"    protocol: {protocol}\n"
         // Pinned: these tests assert round robin's turns within a subset (HTTP services default to peak-ewma).
         + "    load_balancing: round-robin\n"
+        // These tests measure retry policies and budgets, not the breaker: 8 workers against a
+        // failing endpoint have up to 8 retries in flight, past Envoy's default max_retries of 3
+        // (which counts retries of responses too; L7BreakerLoopbackTests covers that).
+        + "    circuit_breakers: { max_retries: 64 }\n"
         + "    endpoints:\n"
         + $"      - {{ address: \"127.0.0.1:{v1}\", labels: {{ version: v1 }} }}\n"
         + $"      - {{ address: \"127.0.0.1:{v2}\", labels: {{ version: v2 }} }}\n"

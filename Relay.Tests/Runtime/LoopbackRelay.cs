@@ -47,12 +47,13 @@ internal sealed class LoopbackRelay : IAsyncDisposable
 
     /// <param name="sections">Extra top-level mesh.yaml sections (limits, services, listeners...).</param>
     /// <param name="destination">What every connection's original destination is; null = none can be read.</param>
-    public static async Task<LoopbackRelay> StartAsync(string sections, OriginalDestination? destination)
+    /// <param name="meshKeys">More keys for the mesh section, e.g. <c>, zone: a</c>.</param>
+    public static async Task<LoopbackRelay> StartAsync(string sections, OriginalDestination? destination, string meshKeys = "")
     {
         var outbound = FreePorts.Next();
         var inbound = FreePorts.Next();
         var header = $$"""
-            mesh: { trust_domain: mesh.test }
+            mesh: { trust_domain: mesh.test{{meshKeys}} }
             capture: { outbound_port: {{outbound}}, inbound_port: {{inbound}}, ipv6: false }
             admin: { address: "127.0.0.1:{{FreePorts.Next()}}" }
 

@@ -32,6 +32,7 @@ public static class ConfigDiff
     {
         d.Field("mesh.trust_domain", a.TrustDomain, b.TrustDomain);
         d.Field("mesh.identity", a.Identity ?? "none", b.Identity ?? "none");
+        d.Field("mesh.zone", a.Zone ?? "none", b.Zone ?? "none");
     }
 
     private static void Tls(DiffBuilder d, TlsSnapshot? a, TlsSnapshot? b)
@@ -145,6 +146,7 @@ public static class ConfigDiff
         d.Field($"{key}.discovery", a.Discovery?.ToString() ?? "none", b.Discovery?.ToString() ?? "none");
         Outliers(d, $"{key}.outlier_detection", a.OutlierDetection, b.OutlierDetection);
         Breakers(d, $"{key}.circuit_breakers", a.CircuitBreakers, b.CircuitBreakers);
+        d.Field($"{key}.health_check", HealthCheck(a.HealthCheck), HealthCheck(b.HealthCheck));
         d.Field($"{key}.timeouts.connect", Duration(a.ConnectTimeout), Duration(b.ConnectTimeout));
         d.Field($"{key}.timeouts.idle", Duration(a.IdleTimeout), Duration(b.IdleTimeout));
         d.Keyed($"{key}.endpoints", a.EndpointDetails, b.EndpointDetails, e => e.Address.ToString(), EndpointSummary, Endpoint);
@@ -175,6 +177,9 @@ public static class ConfigDiff
         d.Field($"{key}.panic_threshold", Invariant($"{a.PanicThreshold}"), Invariant($"{b.PanicThreshold}"));
     }
 
+    private static string HealthCheck(HealthCheckSnapshot? h) => h is null ? "none"
+        : Invariant($"{(h.Path is { } p ? $"http GET {p} expecting {h.Statuses}" : "tcp connect")}, every {Duration(h.Interval)} (jitter {h.JitterPercent}%), timeout {Duration(h.Timeout)}, healthy after {h.HealthyThreshold}, unhealthy after {h.UnhealthyThreshold}");
+
     private static void Breakers(DiffBuilder d, string key, CircuitBreakersSnapshot a, CircuitBreakersSnapshot b)
     {
         d.Field($"{key}.max_connections", Invariant($"{a.MaxConnections}"), Invariant($"{b.MaxConnections}"));
@@ -204,6 +209,7 @@ public static class ConfigDiff
         d.Field($"{key}.timeouts.idle", Duration(a.Timeouts?.Idle), Duration(b.Timeouts?.Idle));
         d.Field($"{key}.retries", Retries(a.Retries), Retries(b.Retries));
         d.Field($"{key}.fault", Fault(a.Fault), Fault(b.Fault));
+        d.Field($"{key}.rate_limit", Rate(a.RateLimit), Rate(b.RateLimit));
         d.Field($"{key}.guard", Guard(a.Guard), Guard(b.Guard));
         d.Field($"{key}.mirror", a.Mirror is { } x ? Invariant($"{BackendKey(x.Backend)} {Number(x.Percent)}%") : "none", b.Mirror is { } y ? Invariant($"{BackendKey(y.Backend)} {Number(y.Percent)}%") : "none");
     }

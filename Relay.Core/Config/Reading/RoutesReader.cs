@@ -5,7 +5,7 @@ namespace Relay.Core.Config.Reading;
 /// <summary>A service's <c>routes</c> list (docs/config.md#routes); rules are checked by RoutesValidator.</summary>
 internal static class RoutesReader
 {
-    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault", "guard", "mirror"];
+    public static readonly string[] RouteKeys = ["name", "matches", "backends", "hash", "timeouts", "retries", "fault", "guard", "mirror", "rate_limit"];
     public static readonly string[] MatchKeys = ["path", "method", "headers", "query"];
     private static readonly string[] PathKeys = ["exact", "prefix", "regex"];
     private static readonly string[] ValueKeys = ["name", "exact", "regex", "present"];
@@ -45,7 +45,10 @@ internal static class RoutesReader
             : null,
         r.Mapping("mirror", MirrorKeys) is { } m
             ? new MirrorConfig(m.Location, m.Mapping("backend", MirrorBackendKeys) is { } b ? ReadBackend(b) : null, m.Scalar("percent", Ratio))
-            : null);
+            : null)
+    {
+        RateLimit = RateLimitReader.Read(r.Mapping("rate_limit", RateLimitReader.RequestKeys), "requests_per_second"),
+    };
 
     private static FaultConfig ReadFault(MappingReader f)
     {

@@ -9,7 +9,7 @@ namespace Relay.Core.Config.Reading;
 internal static class ServicesSectionReader
 {
     public static readonly string[] Keys =
-        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes", "hash_on", "outlier_detection", "circuit_breakers", "dns", "srv"];
+        ["port", "addresses", "endpoints", "identities", "mesh_tls", "protocol", "load_balancing", "timeouts", "routes", "hash_on", "outlier_detection", "circuit_breakers", "dns", "srv", "health_check"];
 
     private static readonly string[] TimeoutKeys = ["connect", "idle"];
 
@@ -46,6 +46,7 @@ internal static class ServicesSectionReader
         HashOn = s.Scalar("hash_on", ScalarParsers.Text<HashOn>(HashOn.TryParse)),
         OutlierDetection = OutlierDetectionReader.Read(s.Mapping("outlier_detection", OutlierDetectionReader.Keys)),
         CircuitBreakers = CircuitBreakersReader.Read(s.Mapping("circuit_breakers", CircuitBreakersReader.Keys)),
+        HealthCheck = HealthCheckReader.Read(s.Mapping("health_check", HealthCheckReader.Keys)),
         Dns = s.Scalar("dns", ScalarParsers.Text<DnsSourceConfig>(DnsNameParser.TryAddress)),
         Srv = s.Scalar("srv", ScalarParsers.Text<DnsSourceConfig>(DnsNameParser.TrySrv)),
     };

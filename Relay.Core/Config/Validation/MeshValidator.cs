@@ -5,6 +5,11 @@ internal static class MeshValidator
 {
     public static void Validate(MeshConfig? mesh, ConfigErrorSink errors)
     {
+        if (mesh?.Zone is { } zone)
+        {
+            // The same syntax as an endpoint's zone, so the two can be compared as written.
+            EndpointsValidator.Value(zone, "zone", errors, allowEmpty: false);
+        }
         if (mesh is not { TrustDomain: { } trustDomain, Identity: { } identity })
         {
             return;

@@ -18,4 +18,15 @@ internal static class RateLimitValidator
             errors.Add(requests.Location, "a request rate limit needs protocol: http, http2, grpc or auto (a tcp port has no requests); use connection_rate_limit");
         }
     }
+
+    /// <summary>services.NAME.routes[].rate_limit: as a port's, and only on a service that has requests.</summary>
+    public static void Validate(RouteConfig route, bool tcp, ConfigErrorSink errors)
+    {
+        ValueRules.Range(route.RateLimit?.PerSecond, 1, Max, errors);
+        ValueRules.Range(route.RateLimit?.Burst, 1, Max, errors);
+        if (route.RateLimit is { } limit && tcp)
+        {
+            errors.Add(limit.Location, "a request rate limit needs protocol: http, http2, grpc or auto (a tcp service's routes split connections, not requests)");
+        }
+    }
 }

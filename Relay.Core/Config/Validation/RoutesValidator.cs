@@ -46,6 +46,7 @@ internal static partial class RoutesValidator
                 Backends(route, service, services, errors);
                 Hash(route.Hash, tcp, errors);
                 RetriesValidator.Validate(route, tcp, errors);
+                RateLimitValidator.Validate(route, tcp, errors);
                 GuardValidator.Validate(route, tcp, errors);
                 Mirror(route, tcp, service, services, errors);
             }

@@ -21,6 +21,7 @@ internal static partial class ServicesValidator
             HashOn(service, errors);
             OutlierDetectionValidator.Validate(service.OutlierDetection, errors);
             CircuitBreakersValidator.Validate(service.CircuitBreakers, errors);
+            HealthCheckValidator.Validate(service.HealthCheck, errors);
         }
     }
 
