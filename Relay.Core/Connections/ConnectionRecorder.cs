@@ -35,7 +35,7 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
     public void Closed(ConnectionRecord record)
     {
         var duration = Stopwatch.GetElapsedTime(record.StartedAt);
-        metrics.ConnectionClosed(record.Direction, record.Reason, record.BytesToUpstream, record.BytesToClient, duration, record.Service);
+        metrics.ConnectionClosed(record.Direction, record.Reason, record.BytesToUpstream, record.BytesToClient, duration, record.Service, record.Locality);
         if (record.ActiveService is { } active)
         {
             metrics.ServiceConnectionEnded(record.Direction, active);

@@ -89,6 +89,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
             TraceId = server?.TraceId.ToHexString() ?? (incoming.HasParent ? incoming.Parent.TraceId.ToHexString() : null),
             SpanId = server?.SpanId.ToHexString(),
             Route = route.Route?.Name,
+            Locality = route.Spec?.Cluster?.LocalityOf(endpoint),
         });
     }
 

@@ -25,6 +25,9 @@ internal sealed record RequestRecord(
     /// <summary>The route that took the request (its name from mesh.yaml, or route-&lt;index&gt;); null when none did.</summary>
     public string? Route { get; init; }
 
+    /// <summary>The endpoint's zone against this host's (<see cref="Upstreams.ClusterState.LocalityOf"/>); null when this host has no zone.</summary>
+    public string? Locality { get; init; }
+
     /// <summary>Relay's server span for the request; null when not traced.</summary>
     public string? SpanId { get; init; }
 }

@@ -24,7 +24,7 @@ internal sealed partial class RequestRecorder(ILogger logger, RelayMetrics metri
     public void Completed(RequestRecord request)
     {
         var duration = Stopwatch.GetElapsedTime(request.StartedAt);
-        metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration, request.Route);
+        metrics.RequestCompleted(request.Direction, request.Service, request.Status, duration, request.Route, request.Locality);
         stats?.Request(request.Direction, request.Service, request.Peer, request.Method, request.Path, request.Status, duration, request.Route);
         if (request.Error is { } reason)
         {

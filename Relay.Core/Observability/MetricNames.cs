@@ -54,4 +54,10 @@ internal static class MetricNames
 
     /// <summary>The route label of a request no route took: its service has no <c>routes</c>, or none matched (a 404).</summary>
     public const string NoRoute = "-";
+
+    /// <summary>The locality label (only when <c>mesh.zone</c> is set): the endpoint's zone against this host's.</summary>
+    public const string LocalityTag = "locality";
+    public const string SameZone = "same";
+    public const string CrossZone = "cross";
+    public const string NoLocality = "-";
 }

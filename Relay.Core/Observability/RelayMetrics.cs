@@ -73,7 +73,7 @@ internal sealed class RelayMetrics : IDisposable
     /// is the service (outbound) or <c>inbound:PORT</c> it was routed to; null (passthrough, or refused
     /// before routing) is the label <c>-</c>. Bounded: both come from mesh.yaml.
     /// </summary>
-    public void ConnectionClosed(Direction direction, CloseReason reason, long bytesToUpstream, long bytesToClient, TimeSpan duration, string? service = null)
+    public void ConnectionClosed(Direction direction, CloseReason reason, long bytesToUpstream, long bytesToClient, TimeSpan duration, string? service = null, string? locality = null)
     {
         var direct = MetricTags.For(direction);
         var byService = MetricTags.Tag(MetricNames.ServiceTag, service ?? MetricNames.NoService);
@@ -84,11 +84,11 @@ internal sealed class RelayMetrics : IDisposable
         // Zero-byte adds are skipped: they would only create an empty series per direction.
         if (bytesToUpstream > 0)
         {
-            _bytes.Add(bytesToUpstream, new TagList { direct, byService, MetricTags.ClientToUpstream });
+            _bytes.Add(bytesToUpstream, WithLocality(new TagList { direct, byService, MetricTags.ClientToUpstream }, locality));
         }
         if (bytesToClient > 0)
         {
-            _bytes.Add(bytesToClient, new TagList { direct, byService, MetricTags.UpstreamToClient });
+            _bytes.Add(bytesToClient, WithLocality(new TagList { direct, byService, MetricTags.UpstreamToClient }, locality));
         }
     }
 
@@ -119,12 +119,12 @@ internal sealed class RelayMetrics : IDisposable
     /// unnamed route is <c>route-&lt;index&gt;</c>, no route <c>-</c>), the status only as its class.
     /// A per-route label as Linkerd's <c>route</c> / OpenTelemetry's <c>http.route</c>: a name, never a path.
     /// </summary>
-    public void RequestCompleted(Direction direction, string service, int status, TimeSpan duration, string? route = null)
+    public void RequestCompleted(Direction direction, string service, int status, TimeSpan duration, string? route = null, string? locality = null)
     {
         var direct = MetricTags.For(direction);
         var byService = MetricTags.Tag(MetricNames.ServiceTag, service);
         var byRoute = MetricTags.Tag(MetricNames.RouteTag, route ?? MetricNames.NoRoute);
-        _requests.Add(1, new TagList { direct, byService, byRoute, MetricTags.CodeClass(status) });
+        _requests.Add(1, WithLocality(new TagList { direct, byService, byRoute, MetricTags.CodeClass(status) }, locality));
         _requestDuration.Record(duration.TotalSeconds, new TagList { direct, byService, byRoute });
     }
 
@@ -134,6 +134,16 @@ internal sealed class RelayMetrics : IDisposable
     /// </summary>
     public void RequestFailed(Direction direction, string service, string reason) =>
         _requestErrors.Add(1, new TagList { MetricTags.For(direction), MetricTags.Tag(MetricNames.ServiceTag, service), MetricTags.Tag(MetricNames.ReasonTag, reason) });
+
+    /// <summary>Adds <c>locality</c> when this host has a zone (issue 13: cross-zone traffic is what clouds bill).</summary>
+    private static TagList WithLocality(TagList tags, string? locality)
+    {
+        if (locality is not null)
+        {
+            tags.Add(MetricNames.LocalityTag, locality);
+        }
+        return tags;
+    }
 
     /// <summary>The first configuration load: sets revision and timestamp without counting a reload.</summary>
     public void ConfigLoaded(string revision) => _config.Loaded(revision, _time.GetUtcNow());

@@ -108,6 +108,29 @@ internal sealed class ClusterState
 
     private IEnumerable<int> Healthy(int[] candidates, long now, bool healthy) => candidates.Where(i => IsHealthy(i, now) == healthy);
 
+    /// <summary>
+    /// The bounded <c>locality</c> label of traffic to <paramref name="endpoint"/> (its address as
+    /// logged): <c>same</c> or <c>cross</c> against this host's zone, <c>-</c> when no endpoint was
+    /// reached or it has no zone; null when this host has no zone (the label is then left off).
+    /// A linear scan, only with a zone: a service has a handful of endpoints.
+    /// </summary>
+    public string? LocalityOf(string endpoint)
+    {
+        if (LocalZone is not { } zone)
+        {
+            return null;
+        }
+        var details = Service.EndpointDetails;
+        for (var i = 0; i < Endpoints.Length && i < details.Length; i++)
+        {
+            if (details[i].Zone is { } theirs && Endpoints[i].ToString() == endpoint)
+            {
+                return theirs == zone ? Observability.MetricNames.SameZone : Observability.MetricNames.CrossZone;
+            }
+        }
+        return Observability.MetricNames.NoLocality;
+    }
+
     /// <summary>The candidates in this host's zone, when there is a zone and it splits them (some local, some not); else null.</summary>
     private int[]? LocalTier(int[] candidates)
     {

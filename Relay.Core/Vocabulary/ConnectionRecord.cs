@@ -18,6 +18,9 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
     /// <summary>The service counted in the per-service active gauge, until the record is closed.</summary>
     public string? ActiveService { get; set; }
     public NetEndpoint? Endpoint { get; set; }
+
+    /// <summary>The bytes' locality label (same/cross/-), set with the endpoint when this host has a zone; else null.</summary>
+    public string? Locality { get; set; }
     public long BytesToUpstream { get; set; }
     public long BytesToClient { get; set; }
     public CloseReason Reason { get; set; }
@@ -49,6 +52,7 @@ internal sealed class ConnectionRecord(Direction direction, EndPoint? client, lo
         StartedAt = startedAt;
         Service = null;
         Endpoint = null;
+        Locality = null;
         BytesToUpstream = 0;
         BytesToClient = 0;
         Reason = CloseReason.Completed;

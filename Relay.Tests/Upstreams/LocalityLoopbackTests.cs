@@ -48,6 +48,10 @@ public sealed class LocalityLoopbackTests(ITestOutputHelper output)
             output.WriteLine($"cross-zone with one of two local endpoints failing: {cross} of 400");
             Assert.InRange(cross, 80, 160);
             Assert.Equal(before[0], local[0].Served);
+            // The bounded locality label says the same: what went cross-zone is what the cloud bills.
+            var scrape = relay.Exporter.Scrape();
+            Assert.Contains($"relay_requests_total{{code_class=\"2xx\",direction=\"outbound\",locality=\"cross\",route=\"-\",service=\"app\"}} {cross}\n", scrape);
+            Assert.Contains($"relay_requests_total{{code_class=\"2xx\",direction=\"outbound\",locality=\"same\",route=\"-\",service=\"app\"}} {500 - cross}\n", scrape);
         }
         finally
         {
@@ -72,6 +76,8 @@ public sealed class LocalityLoopbackTests(ITestOutputHelper output)
             await SendAsync(client, 100);
             // Round robin over four endpoints, two of them in the other zone: the baseline locality saves.
             Assert.Equal(50, apps[2..].Sum(a => a.Served));
+            // No zone of its own: no locality label (existing series keep their label set).
+            Assert.DoesNotContain("locality=", relay.Exporter.Scrape());
         }
         finally
         {
