@@ -60,7 +60,8 @@ public sealed class MeshHealthCheckLoopbackTests
             new IPEndPoint(IPAddress.Loopback, app.Port), serviceOnA: "health_check: { interval: 300ms, timeout: 250ms }");
 
         await Eventually.TrueAsync(() => pair.A.ClustersView().Single().Endpoints.Single().HealthCheck == "healthy", Wait);
-        // Handshakes B completed with A (checks), counted as B's mesh handshakes.
-        Assert.Contains("result=\"success\"", pair.MetricsB.Scrape());
+        // Handshakes B completed with A (checks), counted as B's mesh handshakes. B counts its side
+        // after A has already seen the handshake succeed (and called the endpoint healthy): wait for it.
+        await Eventually.TrueAsync(() => pair.MetricsB.Scrape().Contains("result=\"success\"", StringComparison.Ordinal), Wait);
     }
 }
