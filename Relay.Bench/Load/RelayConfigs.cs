@@ -55,16 +55,7 @@ internal static class RelayConfigs
         """;
 
     /// <summary>Relay B of the pair: explicit inbound listener, strict mTLS, plaintext → nginx.</summary>
-    public static string PairB(BenchWorkspace workspace) => $$"""
-        mesh: { trust_domain: {{BenchWorkspace.TrustDomain}}, identity: "{{BenchWorkspace.RelayBId}}" }
-        {{Tls(workspace, "b")}}
-        capture: { outbound_port: 19121, inbound_port: 19126, ipv6: false }
-        admin: { address: "127.0.0.1:19120" }
-        {{Limits}}inbound:
-          - { port: {{UpstreamPort}}, forward_to: "127.0.0.1:{{UpstreamPort}}", mtls: strict }
-        listeners:
-          - { address: "127.0.0.1:{{PairInboundPort}}", direction: inbound, inbound_port: {{UpstreamPort}} }
-        """;
+    public static string PairB(BenchWorkspace workspace) => PairB(workspace, "", "");
 
     /// <summary>B's local app's outbound listener in the flood scenario (Relay.Bench flood).</summary>
     public const int FloodLocalPort = 19107;
@@ -74,18 +65,19 @@ internal static class RelayConfigs
     /// drain is short) and a local app's outbound listener, so one run sees both issue 17 §2
     /// victims: local apps going out and mesh callers coming in.
     /// </summary>
-    public static string FloodB(BenchWorkspace workspace) => $$"""
+    public static string FloodB(BenchWorkspace workspace) => PairB(workspace,
+        $"services:\n  local: {{ port: {UpstreamPort}, endpoints: [\"127.0.0.1:{UpstreamPort}\"], mesh_tls: false }}\n",
+        $"\n  - {{ address: \"127.0.0.1:{FloodLocalPort}\", direction: outbound, service: local }}");
+
+    private static string PairB(BenchWorkspace workspace, string services, string moreListeners) => $$"""
         mesh: { trust_domain: {{BenchWorkspace.TrustDomain}}, identity: "{{BenchWorkspace.RelayBId}}" }
         {{Tls(workspace, "b")}}
         capture: { outbound_port: 19121, inbound_port: 19126, ipv6: false }
         admin: { address: "127.0.0.1:19120" }
         {{Limits}}inbound:
           - { port: {{UpstreamPort}}, forward_to: "127.0.0.1:{{UpstreamPort}}", mtls: strict }
-        services:
-          local: { port: {{UpstreamPort}}, endpoints: ["127.0.0.1:{{UpstreamPort}}"], mesh_tls: false }
-        listeners:
-          - { address: "127.0.0.1:{{PairInboundPort}}", direction: inbound, inbound_port: {{UpstreamPort}} }
-          - { address: "127.0.0.1:{{FloodLocalPort}}", direction: outbound, service: local }
+        {{services}}listeners:
+          - { address: "127.0.0.1:{{PairInboundPort}}", direction: inbound, inbound_port: {{UpstreamPort}} }{{moreListeners}}
         """;
 
     /// <summary>One hop, HTTP (Kestrel + YARP): explicit outbound listeners → nginx's HTTP/1.1 and h2c servers.</summary>
