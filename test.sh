@@ -62,6 +62,23 @@ if [ -z "$passed" ]; then
   [ "$rc" -ne 0 ] || rc=1
 fi
 failed=${failed:-0}
+# The failed tests' names and first message lines, kept for the very end of the log: CI shows only
+# its tail, and a bare "1 failed" there names nothing to fix.
+FAILED_LIST=""
+if [ -n "$TRX" ] && [ "$failed" -gt 0 ]; then
+  FAILED_LIST=$(python3 - "$TRX" <<'PY' 2>/dev/null || grep -o 'testName="[^"]*" [^>]*outcome="Failed"' "$TRX" | sed 's/" .*//; s/testName="/  /'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") != "Failed":
+        continue
+    print("  " + r.get("testName", "?") + " [" + r.get("duration", "?") + "]")
+    msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+    for line in ((msg.text or "") if msg is not None else "").strip().splitlines()[:6]:
+        print("      " + line[:300])
+PY
+)
+fi
 rm -rf "$RESULTS"
 
 # ---- the load runner, once, in --quick mode (whole-suite runs only) ----
@@ -79,5 +96,9 @@ if [ $# -eq 0 ]; then
 fi
 rm -rf "$AOT_OUT"
 
+if [ -n "$FAILED_LIST" ]; then
+  echo "test.sh: failed tests:"
+  echo "$FAILED_LIST"
+fi
 echo "${passed} passed, ${failed} failed"
 exit "$rc"
