@@ -28,10 +28,13 @@ public static class ConfigLoader
     {
         var errors = new ConfigErrorSink(path);
         var bytes = ConfigFileReader.Read(path, MaxFileBytes, errors);
-        if (bytes is null)
-        {
-            return ConfigLoadResult.Invalid(errors.Sorted());
-        }
+        return bytes is null ? ConfigLoadResult.Invalid(errors.Sorted()) : LoadBytes(bytes, path);
+    }
+
+    /// <summary>The file's bytes as read (a BOM allowed, strict UTF-8), reported as <paramref name="path"/>.</summary>
+    public static ConfigLoadResult LoadBytes(byte[] bytes, string path)
+    {
+        var errors = new ConfigErrorSink(path);
         string text;
         try
         {

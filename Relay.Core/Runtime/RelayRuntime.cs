@@ -262,7 +262,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         {
             HealthChecks.Reconcile(next.Clusters);
         }
-        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload };
+        ConfigView = RunningConfigView.Of(next.Snapshot, DateTimeOffset.UtcNow) with { LastReload = _configView?.LastReload, RecentReloads = _configView?.RecentReloads ?? [] };
         // Starts and stops discovery loops for the new services, and re-installs the last good
         // sets: a discovered set that landed between Prepare and this swap is not lost.
         _ = _discovery.Reconcile(next.Snapshot);
@@ -295,8 +295,8 @@ internal sealed class RelayRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes the outcome of the latest reload attempt visible in GET /config.</summary>
-    public void RecordReload(ReloadReport report) => ConfigView = _configView with { LastReload = report };
+    /// <summary>Makes the outcome of the latest reload attempt visible in GET /config (and keeps the few before it).</summary>
+    public void RecordReload(ReloadReport report) => ConfigView = _configView.WithReload(report);
 
     /// <summary>Stops accepting, waits for live connections up to the drain timeout, resets the rest.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Relay.Core.Config;
 using Relay.Core.Lifecycle;
 using Relay.Daemon.Hosting;
 

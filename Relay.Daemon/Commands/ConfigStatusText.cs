@@ -1,4 +1,5 @@
 using System.Globalization;
+using Relay.Core.Config;
 using Relay.Core.Lifecycle;
 
 namespace Relay.Daemon.Commands;

@@ -55,7 +55,7 @@ internal static partial class DaemonHost
         {
             await runtime.StartAsync().ConfigureAwait(false);
             // The runtime owns the admin server from here: a reload that moves admin.address moves it.
-            await runtime.StartAdminAsync(AdminEndpointsFor(runtime, exporter), cancellationToken).ConfigureAwait(false);
+            await runtime.StartAdminAsync(AdminEndpointsFor(runtime, exporter, new ConfigDriftProbe(configPath)), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or IOException)
         {
@@ -92,10 +92,12 @@ internal static partial class DaemonHost
         return ExitCodes.Ok;
     }
 
-    private static AdminEndpoints AdminEndpointsFor(RelayRuntime runtime, PrometheusExporter exporter) => new(
+    private static AdminEndpoints AdminEndpointsFor(RelayRuntime runtime, PrometheusExporter exporter, ConfigDriftProbe drift) => new(
         IsReady: () => runtime.IsReady,
         Metrics: exporter,
-        Config: () => runtime.ConfigView,
+        // Drift is read per request (the file, not the last reload): an edit the watcher has not
+        // seen yet, or one whose apply failed, shows at once.
+        Config: () => runtime.ConfigView with { Drift = drift.Check(runtime.Current.Revision) },
         Clusters: () => runtime.ClustersView(),
         Certs: () => runtime.Tls is { } tls ? CertificatesView.Of(tls.Store.Current) : null,
         Json: AdminViewsJsonContext.Default,

@@ -10,7 +10,8 @@ namespace Relay.Tests.Admin;
 /// <summary>
 /// The admin dashboard in a real browser (Debian's headless chromium): a running Relay's
 /// /dashboard renders its service table and graph from the live SSE feed, and the numbers move
-/// as the test sends traffic, without reloading the page. The screenshot it takes is the one in
+/// as the test sends traffic, without reloading the page; config drift and the last reloads follow
+/// edits of mesh.yaml (rejected, then applied). The screenshot it takes is the one in
 /// docs/observability.md (written to RELAY_DASHBOARD_SCREENSHOT when set).
 /// </summary>
 [Trait("Tier", "Loopback")]
@@ -64,10 +65,39 @@ public sealed class DashboardChromiumTests : IDisposable
         Assert.Contains($"127.0.0.1:{app.Port}", await browser.EvaluateAsync("document.querySelector('#endpoints').textContent"));
         Assert.Contains("/hello", await browser.EvaluateAsync("document.querySelector('#paths').textContent"));
 
+        // Config: in sync and no reload yet; a rejected edit shows as INVALID with its file:line:column
+        // and a "rejected" reload while the revision stays; a valid one as applied, in sync again.
+        var started = await browser.EvaluateAsync("document.getElementById('revision').textContent");
+        await browser.WaitForAsync(Drift, v => v == "in_sync", Wait);
+        Assert.Equal("0", await browser.EvaluateAsync(ReloadRows));
+        var original = File.ReadAllText(daemon.ConfigPath);
+        File.WriteAllText(daemon.ConfigPath, original.TrimEnd() + "\nbogus_key: 1\n");
+        await browser.WaitForAsync(Drift, v => v == "invalid", Wait);
+        Assert.Contains("mesh.yaml:", await browser.EvaluateAsync("document.getElementById('drift').textContent"));
+        Assert.Contains("bogus_key", await browser.EvaluateAsync("document.getElementById('drift').textContent"));
+        await browser.WaitForAsync(ReloadRows, v => v == "1", Wait);
+        Assert.Equal("rejected", await browser.EvaluateAsync(NewestReload("outcome")));
+        Assert.Contains("bogus_key", await browser.EvaluateAsync(NewestReload("error")));
+        Assert.Equal(started, await browser.EvaluateAsync("document.getElementById('revision').textContent"));
+
+        File.WriteAllText(daemon.ConfigPath, original.TrimEnd() + "\n# reviewed\n");
+        var applied = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(daemon.ConfigPath)))[..12];
+        await browser.WaitForAsync("document.getElementById('revision').textContent", v => v == applied, Wait);
+        await browser.WaitForAsync(Drift, v => v == "in_sync", Wait);
+        Assert.Equal("2", await browser.EvaluateAsync(ReloadRows));
+        Assert.Equal("applied", await browser.EvaluateAsync(NewestReload("outcome")));
+        Assert.Equal("rejected", await browser.EvaluateAsync("document.querySelector('#reloads tbody tr:nth-child(2) .outcome')?.textContent"));
+
         var png = await browser.ScreenshotAsync();
         Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
         File.WriteAllBytes(Environment.GetEnvironmentVariable("RELAY_DASHBOARD_SCREENSHOT") ?? Path.Combine(_dir, "dashboard.png"), png);
     }
+
+    private const string Drift = "document.getElementById('drift').dataset.state";
+
+    private const string ReloadRows = "document.querySelectorAll('#reloads tbody tr').length";
+
+    private static string NewestReload(string column) => $"document.querySelector('#reloads tbody tr:first-child .{column}')?.textContent";
 
     private static string RouteCell(string route, string column) =>
         $"document.querySelector('#routes tr[data-route=\"{route}\"] .{column}')?.textContent";

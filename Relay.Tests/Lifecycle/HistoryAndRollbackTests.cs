@@ -1,3 +1,4 @@
+using Relay.Core.Config;
 using Relay.Core.Lifecycle;
 using Relay.Core.Runtime;
 

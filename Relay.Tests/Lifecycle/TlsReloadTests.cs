@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Relay.Core.Config;
 using Relay.Core.Lifecycle;
 using Relay.Core.Runtime;
 

@@ -13,13 +13,17 @@ internal sealed class TwoServiceDaemon : IAsyncDisposable
 {
     private readonly DaemonProcess _relay;
 
-    private TwoServiceDaemon(DaemonProcess relay, int ordersListener, int billingListener, int admin)
+    private TwoServiceDaemon(DaemonProcess relay, string configPath, int ordersListener, int billingListener, int admin)
     {
         _relay = relay;
+        ConfigPath = configPath;
         OrdersListener = ordersListener;
         BillingListener = billingListener;
         Admin = admin;
     }
+
+    /// <summary>The mesh.yaml the daemon watches (tests edit it to trigger reloads).</summary>
+    public string ConfigPath { get; }
 
     public int OrdersListener { get; }
 
@@ -47,7 +51,7 @@ internal sealed class TwoServiceDaemon : IAsyncDisposable
             """);
         var relay = DaemonProcess.Start(dir, config);
         await relay.WaitForDatagramAsync(m => m.StartsWith("READY=1", StringComparison.Ordinal));
-        return new TwoServiceDaemon(relay, ordersListener, billingListener, admin);
+        return new TwoServiceDaemon(relay, config, ordersListener, billingListener, admin);
     }
 
     public ValueTask DisposeAsync() => _relay.DisposeAsync();

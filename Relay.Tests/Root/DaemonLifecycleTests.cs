@@ -57,6 +57,12 @@ public sealed class DaemonLifecycleTests
         using var json = System.Text.Json.JsonDocument.Parse(config.Value.Body);
         Assert.Matches("^[0-9a-f]{12}$", json.RootElement.GetProperty("revision").GetString());
         Assert.Equal(await File.ReadAllTextAsync(relay.Config.Path), json.RootElement.GetProperty("config").GetString());
+        // The AOT binary serialises the drift check and the (empty) reload list too: source-generated
+        // metadata for types nested in the view, not reflection.
+        var drift = json.RootElement.GetProperty("drift");
+        Assert.Equal("in_sync", drift.GetProperty("state").GetString());
+        Assert.Equal(json.RootElement.GetProperty("revision").GetString(), drift.GetProperty("fileRevision").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("recentReloads").GetArrayLength());
         Assert.NotNull(clusters);
         Assert.Equal(200, clusters.Value.Status);
         Assert.Equal(System.Text.Json.JsonValueKind.Array, System.Text.Json.JsonDocument.Parse(clusters.Value.Body).RootElement.ValueKind);
