@@ -148,7 +148,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                 return (CloseReason.NoHealthyEndpoint, "-");
             }
             var requestConfig = RequestConfig(relay, spec, target, http11Behind, route.Route?.Timeouts?.Idle);
-            var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : HttpTransformer.Empty;
+            var transformer = spec.Kind == InvokerKind.Mesh && !ProtocolIs2(context) ? OriginalProtocol.MarkHttp11 : VerbatimTarget.Transformer.Instance;
             var attemptTransformer = attempts is null ? transformer : new AttemptTransformer(transformer, attempts, spec.Cluster?.Breakers);
             // A failover or retry after an error holds one of circuit_breakers.max_retries until it ends.
             var retrying = false;

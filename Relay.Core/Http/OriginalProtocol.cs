@@ -27,10 +27,10 @@ internal static class OriginalProtocol
         return fromPeerRelay && string.Equals(value.ToString(), Http11, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Copies the request as YARP's base transformer does, then names the client's HTTP/1.1 for the peer Relay.</summary>
+    /// <summary>Copies the request as every forwarded request is (<see cref="VerbatimTarget"/>), then names the client's HTTP/1.1 for the peer Relay.</summary>
     public static readonly HttpTransformer MarkHttp11 = new Marking();
 
-    private sealed class Marking : HttpTransformer
+    private sealed class Marking : VerbatimTarget.Transformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {

@@ -85,7 +85,9 @@ internal sealed class RequestMirror(ClusterInvokers invokers, RouteMetrics metri
     {
         var request = context.Request;
         var mesh = invoker.Spec.Kind == InvokerKind.Mesh;
-        var copy = new HttpRequestMessage(new HttpMethod(request.Method), invoker.Prefixes[endpoint] + request.Path.ToUriComponent() + request.QueryString.ToUriComponent())
+        var prefix = invoker.Prefixes[endpoint];
+        var target = VerbatimTarget.UriFor(prefix, context) ?? new Uri(prefix + request.Path.ToUriComponent() + request.QueryString.ToUriComponent());
+        var copy = new HttpRequestMessage(new HttpMethod(request.Method), target)
         {
             // Between Relays HTTP/2 (relay/h2); to an app, HTTP/1.1, which every app speaks.
             Version = mesh ? HttpVersion.Version20 : HttpVersion.Version11,

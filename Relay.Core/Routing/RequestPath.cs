@@ -10,7 +10,7 @@ namespace Relay.Core.Routing;
 /// segments (RFC 3986 §5.2.4), drop the query. Case is kept: paths are case-sensitive (RFC 3986
 /// §6.2.2.1), so a rule for /admin does not match /Admin, as in Envoy and Istio. Envoy's
 /// normalize_path + merge_slashes + path_with_escaped_slashes_action UNESCAPE are the model.
-/// The request is forwarded with its path unchanged; only matching uses this form.
+/// The request is forwarded with its target as sent (Http/VerbatimTarget); only matching uses this form.
 /// </summary>
 public static class RequestPath
 {

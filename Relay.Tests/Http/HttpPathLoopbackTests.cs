@@ -49,6 +49,34 @@ public sealed class HttpPathLoopbackTests
         Assert.Equal(3, relay.Log.Messages.Count(m => m.StartsWith("request ", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// Percent-encoded targets reach the app byte for byte (YARP alone would send <c>/a%2Fb</c>
+    /// as <c>/a%252Fb</c>, dotnet/yarp#1419); a dot segment is still removed.
+    /// </summary>
+    [Fact]
+    public async Task EncodedTargets_ReachTheAppAsSent_DotSegmentsRemoved()
+    {
+        await using var upstream = await UpstreamApp.StartAsync();
+        await using var relay = await StartRelayAsync($"127.0.0.1:{upstream.Port}", "http", out var listen);
+        string[] verbatim = ["/a%2Fb", "/repos/group%2Fproject/files?ref=%2Fmain&x=%20y", "/x%2fy%25z"];
+
+        foreach (var target in verbatim.Append("/a/../b"))
+        {
+            Assert.StartsWith("HTTP/1.1 ", await RawGetAsync(listen, target));
+        }
+
+        Assert.Equal([.. verbatim, "/b"], upstream.RawTargets);
+    }
+
+    /// <summary>One request on its own connection, the target exactly as given; the response's text.</summary>
+    internal static async Task<string> RawGetAsync(int port, string target)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        await SocketIo.SendAllAsync(socket, Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n"));
+        return Encoding.ASCII.GetString(await SocketIo.ReadToEndAsync(socket, Wait));
+    }
+
     [Fact]
     public async Task H2cPriorKnowledge_StaysHttp2ToTheUpstream()
     {

@@ -75,6 +75,18 @@ public sealed partial class MeshHttpLoopbackTests
         Assert.StartsWith("HTTP/2 ", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Across the mesh (HTTP/2 between the Relays) an encoded target reaches B's app as A's client sent it.</summary>
+    [Fact]
+    public async Task EncodedTarget_CrossesTheMeshVerbatim()
+    {
+        await using var app = await UpstreamApp.StartAsync();
+        await using var pair = await MeshPairLoopback.StartAsync(new IPEndPoint(IPAddress.Loopback, app.Port), protocolOnA: "http");
+
+        Assert.StartsWith("HTTP/1.1 ", await HttpPathLoopbackTests.RawGetAsync(pair.OutboundPortA, "/repos/group%2Fproject?ref=%2Fmain"));
+
+        Assert.Equal(["/repos/group%2Fproject?ref=%2Fmain"], app.RawTargets);
+    }
+
     [Fact]
     public async Task FiftyConcurrentRequests_ShareOneMeshConnection()
     {

@@ -37,6 +37,9 @@ internal sealed class UpstreamApp : IAsyncDisposable
 
     public List<string> Paths { get; } = [];
 
+    /// <summary>The request target of every request as it arrived on the wire (Kestrel's RawTarget: nothing decoded), in arrival order.</summary>
+    public List<string> RawTargets { get; } = [];
+
     /// <summary>The Host header of every request, in arrival order (the mirroring tests look for "-shadow").</summary>
     public List<string> Hosts { get; } = [];
 
@@ -72,6 +75,7 @@ internal sealed class UpstreamApp : IAsyncDisposable
             lock (upstream.Paths)
             {
                 upstream.Paths.Add(context.Request.Path.Value ?? "");
+                upstream.RawTargets.Add(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "");
                 upstream.Hosts.Add(context.Request.Host.Value ?? "");
                 upstream._maxConcurrent = Math.Max(upstream._maxConcurrent, ++upstream._inFlight);
             }
