@@ -51,12 +51,12 @@ internal sealed class BcMeshCredentials
     public TlsCredentialedSigner Signer(TlsContext context) =>
         new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), Crypto, PrivateKey, Certificate, EcdsaP256Sha256);
 
-    /// <summary>Relay's verdict on the peer's Certificate message; a refusal aborts the handshake with bad_certificate.</summary>
+    /// <summary>Relay's verdict on the peer's Certificate message (the caller aborts the handshake on a refusal: <see cref="Enforce"/>).</summary>
     public PeerValidationResult Check(Certificate? peer, PeerRole role, ImmutableArray<SpiffeIdPattern>? allow)
     {
         if (peer is null || peer.IsEmpty)
         {
-            return Refuse(PeerValidationResult.Reject(PeerRejectReason.NoCertificate, "peer sent no certificate"));
+            return PeerValidationResult.Reject(PeerRejectReason.NoCertificate, "peer sent no certificate");
         }
         using var leaf = X509CertificateLoader.LoadCertificate(peer.GetCertificateAt(0).GetEncoded());
         using var sent = new X509Chain();
@@ -64,10 +64,15 @@ internal sealed class BcMeshCredentials
         {
             sent.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(peer.GetCertificateAt(i).GetEncoded()));
         }
-        var result = Validator.Validate(leaf, sent, Mesh, role, allow);
-        return result.Accepted ? result : Refuse(result);
+        return Validator.Validate(leaf, sent, Mesh, role, allow);
     }
 
-    private static PeerValidationResult Refuse(PeerValidationResult result) =>
-        throw new TlsFatalAlert(AlertDescription.bad_certificate, result.Detail);
+    /// <summary>A refused peer ends the handshake with a bad_certificate alert, as SslStream's callback returning false does.</summary>
+    public static void Enforce(PeerValidationResult result)
+    {
+        if (!result.Accepted)
+        {
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, result.Detail);
+        }
+    }
 }

@@ -29,8 +29,11 @@ internal sealed class BcMeshServer(BcMeshCredentials credentials) : DefaultTlsSe
     public override CertificateRequest GetCertificateRequest() =>
         new(TlsUtilities.EmptyBytes, [BcMeshCredentials.EcdsaP256Sha256], null, null);
 
-    public override void NotifyClientCertificate(Certificate clientCertificate) =>
+    public override void NotifyClientCertificate(Certificate clientCertificate)
+    {
         Peer = credentials.Check(clientCertificate, PeerRole.Client, allow: null);
+        BcMeshCredentials.Enforce(Peer);
+    }
 }
 
 internal sealed class BcMeshClient(BcMeshCredentials credentials, string targetHost, ImmutableArray<SpiffeId> serverIds)
@@ -57,8 +60,11 @@ internal sealed class BcMeshClient(BcMeshCredentials credentials, string targetH
 
     private sealed class Authentication(BcMeshClient client) : TlsAuthentication
     {
-        public void NotifyServerCertificate(TlsServerCertificate serverCertificate) =>
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
+        {
             client.Peer = client._credentials.Check(serverCertificate.Certificate, PeerRole.Server, client._allow);
+            BcMeshCredentials.Enforce(client.Peer);
+        }
 
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
             client._credentials.Signer(client.m_context);

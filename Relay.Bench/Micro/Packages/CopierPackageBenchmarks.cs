@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -10,7 +11,8 @@ namespace Relay.Bench.Micro.Packages;
 /// Issue 16's A/B of Pipelines.Sockets.Unofficial against today's copier. Every path is
 /// app socket → copier → server socket over loopback, the copier being either DuplexCopier over
 /// ConnectionEnd (what TcpProxy runs, 64 KiB buffers: limits.buffer_size's default) or
-/// <see cref="PipeSocketCopier"/> over two SocketConnections (the package's defaults). The app
+/// <see cref="PipeSocketCopier"/> over two SocketConnections, with the package's defaults and
+/// tuned (<see cref="Tuned"/>). The app
 /// and server ends are plain sockets in both, so only the copier differs. Three shapes, each its
 /// own category with today's copier as its baseline: one 1 KiB request echoed back on 1
 /// connection (the load runner's rps-c1), the same on 64 connections at once (rps-c64; time is
@@ -32,10 +34,20 @@ public class CopierPackageBenchmarks
 
     private LoopbackSockets _sockets = null!;
     private CancellationTokenSource _stop = null!;
+    // The package's defaults are PipeOptions.Default: thread-pool schedulers, 4 KiB segments,
+    // writers paused at 64 KiB. The tuned variant is the configuration closest to Relay's own:
+    // continuations inline (as the daemon's inline socket completions) and 64 KiB segments.
+    private static readonly PipeOptions Tuned = new(
+        readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 4 * CopierBufferBytes, resumeWriterThreshold: 2 * CopierBufferBytes,
+        minimumSegmentSize: CopierBufferBytes, useSynchronizationContext: false);
+
     private EchoPath[] _copier = null!;
     private EchoPath[] _pipes = null!;
+    private EchoPath[] _tuned = null!;
     private BulkPath _copierBulk = null!;
     private BulkPath _pipesBulk = null!;
+    private BulkPath _tunedBulk = null!;
     private readonly List<IDisposable> _owned = [];
     private readonly List<Task> _copies = [];
 
@@ -48,17 +60,26 @@ public class CopierPackageBenchmarks
     [BenchmarkCategory("rr-c1"), Benchmark(Description = "SocketConnection, 1 × 1 KiB round trip")]
     public Task PipesC1() => _pipes[0].RoundTripAsync();
 
+    [BenchmarkCategory("rr-c1"), Benchmark(Description = "SocketConnection tuned, 1 × 1 KiB round trip")]
+    public Task TunedC1() => _tuned[0].RoundTripAsync();
+
     [BenchmarkCategory("rr-c64"), Benchmark(Baseline = true, OperationsPerInvoke = Connections, Description = "DuplexCopier, 64 × 1 KiB round trip")]
     public Task CopierC64() => RoundTripAllAsync(_copier);
 
     [BenchmarkCategory("rr-c64"), Benchmark(OperationsPerInvoke = Connections, Description = "SocketConnection, 64 × 1 KiB round trip")]
     public Task PipesC64() => RoundTripAllAsync(_pipes);
 
+    [BenchmarkCategory("rr-c64"), Benchmark(OperationsPerInvoke = Connections, Description = "SocketConnection tuned, 64 × 1 KiB round trip")]
+    public Task TunedC64() => RoundTripAllAsync(_tuned);
+
     [BenchmarkCategory("bulk"), Benchmark(Baseline = true, Description = "DuplexCopier, 16 MiB one way")]
     public Task CopierBulk() => _copierBulk.MoveAsync();
 
     [BenchmarkCategory("bulk"), Benchmark(Description = "SocketConnection, 16 MiB one way")]
     public Task PipesBulk() => _pipesBulk.MoveAsync();
+
+    [BenchmarkCategory("bulk"), Benchmark(Description = "SocketConnection tuned, 16 MiB one way")]
+    public Task TunedBulk() => _tunedBulk.MoveAsync();
 
     [GlobalCleanup]
     public void Cleanup()
@@ -80,21 +101,26 @@ public class CopierPackageBenchmarks
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         _copier = new EchoPath[Connections];
         _pipes = new EchoPath[Connections];
+        _tuned = new EchoPath[Connections];
         for (var i = 0; i < Connections; i++)
         {
-            var (app, server) = await ConnectThroughAsync(useCopier: true, cts.Token);
+            var (app, server) = await ConnectThroughAsync(Variant.Copier, cts.Token);
             _copier[i] = EchoPath.Start(app, server, _stop.Token);
-            (app, server) = await ConnectThroughAsync(useCopier: false, cts.Token);
+            (app, server) = await ConnectThroughAsync(Variant.Pipes, cts.Token);
             _pipes[i] = EchoPath.Start(app, server, _stop.Token);
+            (app, server) = await ConnectThroughAsync(Variant.Tuned, cts.Token);
+            _tuned[i] = EchoPath.Start(app, server, _stop.Token);
         }
-        var bulk = await ConnectThroughAsync(useCopier: true, cts.Token);
+        var bulk = await ConnectThroughAsync(Variant.Copier, cts.Token);
         _copierBulk = new BulkPath(bulk.App, bulk.Server);
-        bulk = await ConnectThroughAsync(useCopier: false, cts.Token);
+        bulk = await ConnectThroughAsync(Variant.Pipes, cts.Token);
         _pipesBulk = new BulkPath(bulk.App, bulk.Server);
+        bulk = await ConnectThroughAsync(Variant.Tuned, cts.Token);
+        _tunedBulk = new BulkPath(bulk.App, bulk.Server);
     }
 
     /// <summary>app ↔ (front, back) ↔ server, with the chosen copier between front and back.</summary>
-    private async Task<(Socket App, Socket Server)> ConnectThroughAsync(bool useCopier, CancellationToken cancellationToken)
+    private async Task<(Socket App, Socket Server)> ConnectThroughAsync(Variant variant, CancellationToken cancellationToken)
     {
         var (app, front) = await _sockets.ConnectAsync(cancellationToken);
         var (back, server) = await _sockets.ConnectAsync(cancellationToken);
@@ -102,7 +128,7 @@ public class CopierPackageBenchmarks
         _owned.Add(server);
         _owned.Add(front);
         _owned.Add(back);
-        if (useCopier)
+        if (variant == Variant.Copier)
         {
             var frontEnd = ConnectionEnd.ForSocket(front, CopierBufferBytes);
             var backEnd = ConnectionEnd.ForSocket(back, CopierBufferBytes);
@@ -110,13 +136,21 @@ public class CopierPackageBenchmarks
         }
         else
         {
-            var frontPipe = SocketConnection.Create(front);
-            var backPipe = SocketConnection.Create(back);
+            var options = variant == Variant.Tuned ? Tuned : null;
+            var frontPipe = SocketConnection.Create(front, options);
+            var backPipe = SocketConnection.Create(back, options);
             _owned.Add(frontPipe);
             _owned.Add(backPipe);
             _copies.Add(PipeSocketCopier.CopyAsync(frontPipe, backPipe));
         }
         return (app, server);
+    }
+
+    private enum Variant
+    {
+        Copier,
+        Pipes,
+        Tuned,
     }
 
     private static Task RoundTripAllAsync(EchoPath[] paths)
