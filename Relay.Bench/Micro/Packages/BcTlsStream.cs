@@ -128,9 +128,30 @@ internal sealed class BcTlsStream : Stream
         {
             return false;
         }
-        _protocol.OfferInput(_received, 0, n);
+        try
+        {
+            _protocol.OfferInput(_received, 0, n);
+        }
+        catch (IOException)
+        {
+            // A refused peer or a bad record: BC has queued the fatal alert; send it, as SslStream does.
+            await TrySendAlertAsync();
+            throw;
+        }
         await SendOutputAsync(cancellationToken);
         return true;
+    }
+
+    private async Task TrySendAlertAsync()
+    {
+        try
+        {
+            await SendOutputAsync(CancellationToken.None);
+        }
+        catch (SocketException)
+        {
+            // The peer is already gone; the alert is best effort.
+        }
     }
 
     private async ValueTask SendOutputAsync(CancellationToken cancellationToken)
