@@ -13,6 +13,7 @@ public static class Program
           Relay.Bench micro [--quick] [--out-of-process] [BenchmarkDotNet options, e.g. --filter '*Tls*']
           Relay.Bench load  [--quick] [--out DIR] [--relay PATH/relay|PATH/relay.dll] [--skip-haproxy]
           Relay.Bench tracing-cost [--rounds 30]        (tracing off vs sampling 0, 0.01, 1; interleaved rounds)
+          Relay.Bench package-ab [--rounds 40]          (issue 16: SocketConnection vs DuplexCopier, BouncyCastle TLS vs SslStream; interleaved rounds)
           Relay.Bench balance [--rate 400] [--seconds 15] [--connections 32]   (slow-endpoint scenario per load_balancing policy)
           Relay.Bench flood [--rounds 2] [--seconds 8] [--rate 200] [--hellos 10000] [--reconnects 1000] [--out FILE]   (issue 17 §2: stalled hellos vs mesh p99)
           Relay.Bench demo-app HTTP1_PORT H2C_PORT      (demo.sh: host B's HTTP/1.1, h2c and gRPC app)
@@ -27,6 +28,7 @@ public static class Program
             "micro" => MicroRunner.Run(args[1..]),
             "load" => await LoadCommand.RunAsync(args[1..]),
             "tracing-cost" => await TracingCost.RunAsync(args[1..]),
+            "package-ab" => await Micro.Packages.PackageAb.RunAsync(args[1..]),
             "balance" => await Balance.SlowEndpointScenario.RunAsync(args[1..]),
             "flood" => await Hostile.FloodScenario.RunAsync(args[1..]),
             Hostile.FloodAttacker.Command => await Hostile.FloodAttacker.RunAsync(args[1..]),

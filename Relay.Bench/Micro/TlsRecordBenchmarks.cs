@@ -24,9 +24,9 @@ public class TlsRecordBenchmarks
 
     private MeshTlsPairs _pairs = null!;
     private LoopbackSockets _sockets = null!;
-    private Endpoint[] _plain = null!;
-    private Endpoint[] _tls = null!;
-    private Endpoint[] _openSsl = null!;
+    private EchoEndpoint[] _plain = null!;
+    private EchoEndpoint[] _tls = null!;
+    private EchoEndpoint[] _openSsl = null!;
     private OpenSslContext _clientContext = null!;
     private OpenSslContext _serverContext = null!;
     private OpenSslMemoryPair[] _memory = null!;
@@ -79,27 +79,27 @@ public class TlsRecordBenchmarks
         _sockets = new LoopbackSockets();
         _stop = new CancellationTokenSource();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _plain = new Endpoint[Connections];
-        _tls = new Endpoint[Connections];
-        _openSsl = new Endpoint[Connections];
+        _plain = new EchoEndpoint[Connections];
+        _tls = new EchoEndpoint[Connections];
+        _openSsl = new EchoEndpoint[Connections];
         _memory = new OpenSslMemoryPair[Connections];
         _clientContext = new OpenSslContext(_pairs.Pki.Client);
         _serverContext = new OpenSslContext(_pairs.Pki.Server);
         for (var i = 0; i < Connections; i++)
         {
             var (a, b) = await _sockets.ConnectAsync(cts.Token);
-            _plain[i] = Endpoint.Start(new NetworkStream(a, ownsSocket: true), new NetworkStream(b, ownsSocket: true), _stop.Token);
+            _plain[i] = EchoEndpoint.Start(new NetworkStream(a, ownsSocket: true), new NetworkStream(b, ownsSocket: true), _stop.Token);
             var (client, server) = await _pairs.ConnectAsync(_sockets, "record.bench.local", cts.Token);
-            _tls[i] = Endpoint.Start(client, server, _stop.Token);
+            _tls[i] = EchoEndpoint.Start(client, server, _stop.Token);
             (a, b) = await _sockets.ConnectAsync(cts.Token);
             var serverDone = OpenSslSocketStream.HandshakeAsync(_serverContext, b, client: false, cts.Token);
             var openSslClient = await OpenSslSocketStream.HandshakeAsync(_clientContext, a, client: true, cts.Token);
-            _openSsl[i] = Endpoint.Start(openSslClient, await serverDone, _stop.Token);
+            _openSsl[i] = EchoEndpoint.Start(openSslClient, await serverDone, _stop.Token);
             _memory[i] = new OpenSslMemoryPair(_clientContext, _serverContext);
         }
     }
 
-    private static Task RoundTripAllAsync(Endpoint[] endpoints)
+    private static Task RoundTripAllAsync(EchoEndpoint[] endpoints)
     {
         var all = new Task[endpoints.Length];
         for (var i = 0; i < endpoints.Length; i++)
@@ -107,56 +107,5 @@ public class TlsRecordBenchmarks
             all[i] = endpoints[i].RoundTripAsync();
         }
         return Task.WhenAll(all);
-    }
-
-    /// <summary>A connection's client end and its server end, which echoes every message back.</summary>
-    private sealed class Endpoint : IDisposable
-    {
-        private readonly Stream _client;
-        private readonly Stream _server;
-        private readonly byte[] _message = new byte[MessageBytes];
-        private readonly byte[] _reply = new byte[MessageBytes];
-
-        private Endpoint(Stream client, Stream server)
-        {
-            _client = client;
-            _server = server;
-        }
-
-        public static Endpoint Start(Stream client, Stream server, CancellationToken stop)
-        {
-            var endpoint = new Endpoint(client, server);
-            _ = endpoint.EchoAsync(stop);
-            return endpoint;
-        }
-
-        public async Task RoundTripAsync()
-        {
-            await _client.WriteAsync(_message);
-            await _client.ReadExactlyAsync(_reply);
-        }
-
-        private async Task EchoAsync(CancellationToken stop)
-        {
-            var buffer = new byte[MessageBytes];
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    await _server.ReadExactlyAsync(buffer, stop);
-                    await _server.WriteAsync(buffer, stop);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or EndOfStreamException)
-            {
-                // Cleanup closed the connection: the echo ends with it.
-            }
-        }
-
-        public void Dispose()
-        {
-            _client.Dispose();
-            _server.Dispose();
-        }
     }
 }
