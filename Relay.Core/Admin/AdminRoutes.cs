@@ -37,12 +37,12 @@ internal static class AdminRoutes
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
 
-    private static Task Metrics(HttpContext context, PrometheusExporter exporter)
+    private static async Task Metrics(HttpContext context, PrometheusExporter exporter)
     {
-        var body = Encoding.UTF8.GetBytes(exporter.Scrape());
+        using var body = exporter.ScrapeUtf8();
         context.Response.ContentType = PrometheusText.ContentType;
         context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        await context.Response.Body.WriteAsync(body.Memory, context.RequestAborted).ConfigureAwait(false);
     }
 
     // Serialised to bytes before any header is sent, so a provider or serialiser fault becomes

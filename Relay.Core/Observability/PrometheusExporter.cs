@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Text;
 
@@ -19,6 +20,7 @@ internal sealed class PrometheusExporter : IDisposable
     private readonly Lock _statesLock = new();
     private readonly Lock _scrapeLock = new();
     private readonly StringBuilder _output = new();
+    private readonly Encoder _encoder = Encoding.UTF8.GetEncoder();
 
     public PrometheusExporter(params IEnumerable<Meter> meters)
     {
@@ -41,18 +43,53 @@ internal sealed class PrometheusExporter : IDisposable
     {
         lock (_scrapeLock)
         {
-            var states = CurrentStates();
-            foreach (var state in states)
-            {
-                state.BeginCollect();
-            }
-            _listener.RecordObservableInstruments();
-            _output.Clear();
-            foreach (var state in states)
-            {
-                state.Write(_output);
-            }
+            Render();
             return _output.ToString();
+        }
+    }
+
+    /// <summary>
+    /// The same exposition as UTF-8 in a buffer rented from <see cref="ArrayPool{T}.Shared"/>
+    /// (the caller returns it): what GET /metrics sends. The text is rendered into the kept
+    /// StringBuilder and encoded from its chunks, so a scrape allocates neither the string nor
+    /// its byte copy (~56 KB and ~28 KB for a 20-service host, ExporterBenchmarks).
+    /// </summary>
+    public ScrapeBuffer ScrapeUtf8()
+    {
+        lock (_scrapeLock)
+        {
+            Render();
+            var count = 0;
+            foreach (var chunk in _output.GetChunks())
+            {
+                count += Encoding.UTF8.GetByteCount(chunk.Span);
+            }
+            // Chunks are encoded one after another by one Encoder, so a surrogate pair split
+            // across two chunks (a non-ASCII label value) is still encoded as one character.
+            var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
+            _encoder.Reset();
+            var written = 0;
+            foreach (var chunk in _output.GetChunks())
+            {
+                written += _encoder.GetBytes(chunk.Span, bytes.AsSpan(written), flush: false);
+            }
+            written += _encoder.GetBytes([], bytes.AsSpan(written), flush: true);
+            return new ScrapeBuffer(bytes, written);
+        }
+    }
+
+    private void Render()
+    {
+        var states = CurrentStates();
+        foreach (var state in states)
+        {
+            state.BeginCollect();
+        }
+        _listener.RecordObservableInstruments();
+        _output.Clear();
+        foreach (var state in states)
+        {
+            state.Write(_output);
         }
     }
 

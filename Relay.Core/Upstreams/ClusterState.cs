@@ -109,26 +109,28 @@ internal sealed class ClusterState
     private IEnumerable<int> Healthy(int[] candidates, long now, bool healthy) => candidates.Where(i => IsHealthy(i, now) == healthy);
 
     /// <summary>
-    /// The bounded <c>locality</c> label of traffic to <paramref name="endpoint"/> (its address as
-    /// logged): <c>same</c> or <c>cross</c> against this host's zone, <c>-</c> when no endpoint was
-    /// reached or it has no zone; null when this host has no zone (the label is then left off).
-    /// A linear scan, only with a zone: a service has a handful of endpoints.
+    /// <c>same</c> or <c>cross</c>: the zone of <paramref name="endpoint"/> against this host's
+    /// (<c>-</c> when it has none, or is not one of this service's endpoints); null when this host
+    /// has no zone. Compares typed endpoints: nothing is formatted per connection or request.
     /// </summary>
-    public string? LocalityOf(string endpoint)
+    public string? LocalityOf(NetEndpoint? endpoint) =>
+        LocalZone is null ? null : LocalityAt(endpoint is { } e ? Endpoints.IndexOf(e) : -1);
+
+    /// <summary>The same for an endpoint as the access log writes it (<c>198.18.0.2:8080</c>; <c>-</c> for none).</summary>
+    public string? LocalityOf(string endpoint) =>
+        LocalZone is null ? null : LocalityAt(Array.IndexOf(EndpointLabels, endpoint));
+
+    /// <summary>The endpoints as text, formatted once per cluster (the L7 path names its endpoint by this text).</summary>
+    private string[] EndpointLabels => _endpointLabels ??= [.. Endpoints.Select(e => e.ToString())];
+
+    private string[]? _endpointLabels;
+
+    private string LocalityAt(int index)
     {
-        if (LocalZone is not { } zone)
-        {
-            return null;
-        }
         var details = Service.EndpointDetails;
-        for (var i = 0; i < Endpoints.Length && i < details.Length; i++)
-        {
-            if (details[i].Zone is { } theirs && Endpoints[i].ToString() == endpoint)
-            {
-                return theirs == zone ? Observability.MetricNames.SameZone : Observability.MetricNames.CrossZone;
-            }
-        }
-        return Observability.MetricNames.NoLocality;
+        return index < 0 || index >= details.Length || details[index].Zone is not { } theirs
+            ? Observability.MetricNames.NoLocality
+            : theirs == LocalZone ? Observability.MetricNames.SameZone : Observability.MetricNames.CrossZone;
     }
 
     /// <summary>The candidates in this host's zone, when there is a zone and it splits them (some local, some not); else null.</summary>

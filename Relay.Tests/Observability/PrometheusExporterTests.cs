@@ -29,6 +29,24 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public void ScrapeUtf8_IsTheTextsUtf8_AcrossManyBuilderChunks_NonAsciiLabelsIncluded()
+    {
+        // Enough series that the StringBuilder holds many chunks (it grows by chunks of up to
+        // 8,000 chars), with multi-byte and surrogate-pair label values among them.
+        var counter = _meter.CreateCounter<long>("things_total");
+        for (var i = 0; i < 2000; i++)
+        {
+            counter.Add(i, new KeyValuePair<string, object?>("service", i % 3 == 0 ? $"zürich-{i}" : i % 3 == 1 ? $"emoji-\U0001F680-{i}" : $"svc-{i}"));
+        }
+
+        var text = _exporter.Scrape();
+        using var utf8 = _exporter.ScrapeUtf8();
+
+        Assert.True(text.Length > 50_000, $"{text.Length} chars");
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(text), utf8.Memory.ToArray());
+    }
+
+    [Fact]
     public void Scrape_CounterWithoutTotalSuffix_AppendsTotal()
     {
         _meter.CreateCounter<long>("relay.tls.handshakes").Add(1);

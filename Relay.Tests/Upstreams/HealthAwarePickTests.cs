@@ -1,3 +1,4 @@
+using Relay.Core.Net;
 using Relay.Core.Upstreams;
 using Relay.Core.Upstreams.Balancing;
 using Relay.Tests.Support;
@@ -71,6 +72,25 @@ public sealed class HealthAwarePickTests
               - { address: 198.18.0.5:8080, zone: b }
               - { address: 198.18.0.6:8080 }
         """).Services[0], random: new Random(seed), localZone: localZone);
+
+    [Fact]
+    public void LocalityOf_SameCrossOrDash_ByTypedEndpointAndByItsText_NullWithoutAZone()
+    {
+        var cluster = Zoned("a");
+        NetEndpoint At(string text) => NetEndpoint.TryParse(text, out var e) ? e : throw new FormatException(text);
+
+        Assert.Equal<string?[]>(["same", "cross", "-", "-", "-"], new[]
+        {
+            cluster.LocalityOf(At("198.18.0.3:8080")), cluster.LocalityOf(At("198.18.0.4:8080")),
+            cluster.LocalityOf(At("198.18.0.6:8080")), cluster.LocalityOf(At("198.18.0.9:8080")), cluster.LocalityOf((NetEndpoint?)null),
+        });
+        Assert.Equal<string?[]>(["same", "cross", "-", "-"], new[]
+        {
+            cluster.LocalityOf("198.18.0.2:8080"), cluster.LocalityOf("198.18.0.5:8080"), cluster.LocalityOf("198.18.0.6:8080"), cluster.LocalityOf("-"),
+        });
+        Assert.Null(Zoned(null).LocalityOf(At("198.18.0.2:8080")));
+        Assert.Null(Zoned(null).LocalityOf("198.18.0.2:8080"));
+    }
 
     [Fact]
     public void LocalZoneHealthy_EveryPickIsLocal_OthersAreFailover()

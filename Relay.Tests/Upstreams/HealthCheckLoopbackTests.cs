@@ -133,6 +133,28 @@ public sealed class HealthCheckLoopbackTests
         Assert.Equal(checksOfC, c.Checks);
     }
 
+    /// <summary>The drain stops the checks: one in flight (an app that accepts and never answers) ends quietly, it does not make the dispose throw.</summary>
+    [Fact]
+    public async Task Dispose_WithACheckInFlight_DoesNotThrow()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(16);
+        var accepted = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(async () => accepted.TrySetResult(await silent.AcceptAsync()));
+        var port = ((IPEndPoint)silent.LocalEndPoint!).Port;
+        var relay = await LoopbackRelay.StartAsync(
+            $"services:\n  app: {{ port: 80, endpoints: [\"127.0.0.1:{port}\"], mesh_tls: false, protocol: http, "
+            + "health_check: { path: /healthz, interval: 30s, timeout: 20s, jitter_percent: 0 } }\n", destination: null);
+        using var held = await accepted.Task.WaitAsync(Wait);
+
+        // The check has connected and sent its GET; it waits up to 20 s for an answer that never comes.
+        var disposing = Stopwatch.StartNew();
+        await relay.DisposeAsync();
+
+        Assert.True(disposing.Elapsed < TimeSpan.FromSeconds(10), $"dispose took {disposing.Elapsed}");
+    }
+
     private static async Task SendAsync(HttpClient client, int count)
     {
         for (var i = 0; i < count; i++)

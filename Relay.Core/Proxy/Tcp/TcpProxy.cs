@@ -156,7 +156,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
         if (channel is not null)
         {
             record.Endpoint = key.Endpoint;
-            record.Locality = target.Cluster.LocalityOf(key.Endpoint.ToString());
+            record.Locality = target.Cluster.LocalityOf(key.Endpoint);
             record.Tls = channel.Facts;
             lease = Lease(target, order[0], null);
         }
@@ -228,7 +228,7 @@ internal sealed class TcpProxy(ActiveConfigHolder config, ConnectionRegistry reg
     {
         var upstream = await target.ConnectAsync(order, recorder, CancellationToken.None).ConfigureAwait(false);
         record.Endpoint = upstream.Endpoint;
-        record.Locality = upstream.Endpoint is { } reached ? target.Cluster?.LocalityOf(reached.ToString()) : target.Cluster?.LocalityOf("-");
+        record.Locality = target.Cluster?.LocalityOf(upstream.Endpoint);
         return upstream;
     }
 

@@ -57,7 +57,18 @@ internal sealed class HealthCheckLoop
             {
                 return;
             }
-            var result = await HealthProbe.CheckAsync(current.Service, Endpoint, current.Tls, token).ConfigureAwait(false);
+            HealthCheckResult result;
+            try
+            {
+                result = await HealthProbe.CheckAsync(current.Service, Endpoint, current.Tls, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Stopped (a reload removed the endpoint, or the drain) with a check in flight: the
+                // loop ends quietly. Letting it fault made the drain itself throw (seen in a
+                // full-suite run: HealthCheckLoopbackTests' dispose failed with the check's cancel).
+                return;
+            }
             if (token.IsCancellationRequested)
             {
                 return;
