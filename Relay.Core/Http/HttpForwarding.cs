@@ -306,7 +306,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         };
     }
 
-    /// <summary>Keeps the caller's x-request-id; generates one (a UUID, like Envoy's) when absent.</summary>
+    /// <summary>Keeps the caller's x-request-id; generates one (a random UUID, like Envoy's: <see cref="RequestIds"/>) when absent.</summary>
     private static string EnsureRequestId(IHeaderDictionary headers)
     {
         var existing = headers[RequestIdHeader].ToString();
@@ -314,7 +314,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
         {
             return existing;
         }
-        var generated = Guid.NewGuid().ToString();
+        var generated = RequestIds.Next();
         headers[RequestIdHeader] = generated;
         return generated;
     }

@@ -11,7 +11,9 @@ namespace Relay.Daemon.Logging;
 /// SemaphoreSlim spins (sched_yield) before sleeping after every event, and under `perf` during
 /// newconn-c16 that spinning was 13% of an L4 Relay's CPU (the whole logging thread 19.5%;
 /// docs/performance.md). An awaited channel read sleeps without spinning and is woken once per
-/// burst, however many lines the burst holds.
+/// burst, however many lines the burst holds; after each drain the loop waits
+/// <see cref="FlushInterval"/> before it reads again, so under steady traffic it wakes at most
+/// once per interval instead of once per burst of a few lines.
 /// </summary>
 internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
 {
@@ -24,6 +26,16 @@ internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
     // Serilog.Sinks.Async's default: ~2.5 s of access lines at 4,000 new connections/s. Beyond it
     // lines are dropped, never blocking a connection on a stalled journal.
     private const int Capacity = 10_000;
+
+    /// <summary>
+    /// How long the drain loop rests after writing, collecting what arrives meanwhile. Without
+    /// it, at relay-http's rps-c64 the loop woke once per ~2 access lines (0.46 write(2) and ~1
+    /// futex wake-up per request, strace -c), and the wake-ups and their thread-pool hand-offs
+    /// were the largest cost Relay adds to a request (docs/performance.md, "L7: where a request's
+    /// CPU goes"). The first line after a quiet interval still leaves at once; later ones within
+    /// 10 ms, far inside Envoy's 1 s access-log flush interval (<c>file_flush_interval_msec</c>).
+    /// </summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(10);
 
     // A stalled stdout must not hold the daemon's exit for long; journald reads far faster.
     private static readonly TimeSpan DrainOnDispose = TimeSpan.FromSeconds(5);
@@ -57,6 +69,7 @@ internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
                 }
             }
             _output.Flush();
+            await Task.Delay(FlushInterval).ConfigureAwait(false);
         }
     }
 
