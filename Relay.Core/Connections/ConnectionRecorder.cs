@@ -46,10 +46,18 @@ internal sealed partial class ConnectionRecorder(ILogger logger, RelayMetrics me
         {
             LogExhausted(logger, suppressed);
         }
-        if (record.Reason is CloseReason.MaxConnectionsExceeded or CloseReason.SourceLimitExceeded
-            && _limitLogs[(record.Reason == CloseReason.SourceLimitExceeded ? 2 : 0) + (int)record.Direction].TryEnter(out var refused))
+        if (record.Reason is CloseReason.MaxConnectionsExceeded or CloseReason.SourceLimitExceeded)
         {
-            LogLimitReached(logger, record.Direction.Label(), record.Reason.Label(), refused);
+            // Counted above, summarised here, and no access line each: Relay.Bench flood has B
+            // refuse ~10,000 connections in a one-second burst every 10 s, and a line each would
+            // spend journald's default per-service rate limit (RateLimitBurst=10000 per 30 s) in
+            // one burst, so journald would drop the real access lines after it. HAProxy likewise
+            // does not log a connection that `tcp-request connection reject` refuses.
+            if (_limitLogs[(record.Reason == CloseReason.SourceLimitExceeded ? 2 : 0) + (int)record.Direction].TryEnter(out var refused))
+            {
+                LogLimitReached(logger, record.Direction.Label(), record.Reason.Label(), refused);
+            }
+            return;
         }
         LogAccess(
             logger,

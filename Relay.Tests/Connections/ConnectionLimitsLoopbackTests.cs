@@ -33,7 +33,7 @@ public sealed class ConnectionLimitsLoopbackTests
                 held.Add(await FloodConnectAsync(SourceAddress(i), relay.InboundPort));
             }
             await Eventually.TrueAsync(() => relay.Runtime.Registry.CountOf(Direction.Inbound) == 20, Wait);
-            await relay.Log.WaitForAccessLineAsync(l => l.Contains("direction=inbound") && l.Contains("reason=max_connections_exceeded"), Wait);
+            await Eventually.TrueAsync(() => ScrapedCounter.Closed(relay.Exporter.Scrape(), "inbound", "max_connections_exceeded") == 10, Wait);
 
             // Before issue 17 the one shared limit refused every one of these.
             var outbound = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => EchoAsync(IPAddress.Loopback, relay.OutboundPort, $"app {i}")));
@@ -60,7 +60,7 @@ public sealed class ConnectionLimitsLoopbackTests
             {
                 held.Add(await FloodConnectAsync(attacker, relay.InboundPort));
             }
-            await Eventually.TrueAsync(() => Refusals(relay, "127.0.0.2", "source_limit_exceeded") == 3, Wait);
+            await Eventually.TrueAsync(() => ScrapedCounter.Closed(relay.Exporter.Scrape(), "inbound", "source_limit_exceeded") == 3, Wait);
             Assert.Equal(4, relay.Runtime.Registry.CountOf(Direction.Inbound));
 
             Assert.Equal("other source", await EchoAsync(IPAddress.Parse("127.0.0.3"), relay.InboundPort, "other source"));
@@ -120,9 +120,6 @@ public sealed class ConnectionLimitsLoopbackTests
             new Relay.Core.Net.OriginalDestination(Relay.Core.Net.NetEndpoint.From(echo.EndPoint)));
 
     private static IPAddress SourceAddress(int i) => new([127, 0, 1, (byte)(i + 1)]);
-
-    private static int Refusals(LoopbackRelay relay, string client, string reason) =>
-        relay.Log.AccessLines.Count(l => l.Contains($"client={client}:") && l.Contains($"reason={reason}"));
 
     private static async Task<Socket> ConnectFromAsync(IPAddress source, int port)
     {

@@ -80,7 +80,7 @@ public sealed class RelayRuntimeLoopbackTests
             await SocketIo.ReadToEndAsync(third, Wait);
         });
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-        await relay.Log.WaitForAccessLineAsync(l => l.Contains("reason=max_connections_exceeded"), Wait);
+        await Eventually.TrueAsync(() => ScrapedCounter.Closed(relay.Exporter.Scrape(), "outbound", "max_connections_exceeded") == 1, Wait);
 
         first.Dispose();
         await Eventually.TrueAsync(() => relay.Runtime.Registry.Count < 2, Wait);
