@@ -25,13 +25,20 @@ internal sealed class ProcessGroup : IDisposable
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillAll());
     }
 
-    /// <summary>Starts <paramref name="argv"/> with stdout and stderr appended to <paramref name="logPath"/>.</summary>
-    public Process Start(string[] argv, string logPath)
+    /// <summary>
+    /// Starts <paramref name="argv"/> with stdout and stderr appended to <paramref name="logPath"/>,
+    /// and <paramref name="environment"/> added to the runner's own.
+    /// </summary>
+    public Process Start(string[] argv, string logPath, IReadOnlyList<KeyValuePair<string, string>>? environment = null)
     {
         // exec keeps the PID the shell got, so /proc/PID is the program itself.
         var command = $"exec {string.Join(' ', argv.Select(Quote))} >>{Quote(logPath)} 2>&1";
-        var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException($"could not start {argv[0]}");
+        var info = new ProcessStartInfo("/bin/sh", ["-c", command]) { UseShellExecute = false };
+        foreach (var (key, value) in environment ?? [])
+        {
+            info.Environment[key] = value;
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {argv[0]}");
         lock (_gate)
         {
             _processes.Add(process);

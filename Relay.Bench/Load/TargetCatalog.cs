@@ -153,9 +153,9 @@ internal sealed class TargetCatalog(BenchWorkspace workspace, ProcessGroup proce
         // line per request meant ~15,000 inotify reads/s (strace -c, 2026-12-01).
         var config = Path.Combine(workspace.ConfigDir, $"{name}.yaml");
         File.WriteAllText(config, yaml);
-        // The environment systemd/relay.service sets (none beyond the defaults), so the benchmark runs what users run.
+        // The environment systemd/relay.service sets, so the benchmark runs what users run.
         return processes.Start([.. relay.Command, "run", "--config", config,
-            "--state-dir", Path.Combine(workspace.Dir, $"{name}-state")], workspace.Log(name));
+            "--state-dir", Path.Combine(workspace.Dir, $"{name}-state")], workspace.Log(name), UnitEnvironment.Read());
     }
 
     private async Task WaitAsync(string name, IReadOnlyList<Process> started, int port, CancellationToken cancellationToken)
