@@ -38,7 +38,7 @@ internal static class FloodScenario
         // measuring client share; a real attacker's is on its own host. --attacker-nice 19 gives
         // the attacker only what the rest leaves idle; the report shows its CPU and the flood it
         // still kept up (hellos sent, resets), so both ways can be compared (docs/security.md).
-        var attackerNice = OptionOrZero(args, "--attacker-nice");
+        var attackerNice = Option(args, "--attacker-nice", 0, min: 0, max: 19);
         var relay = RelayBuild.Resolve(Value(args, "--relay"));
         var outFile = Value(args, "--out");
         await relay.PublishIfDefaultAsync(Console.Out, CancellationToken.None);
@@ -140,9 +140,6 @@ internal static class FloodScenario
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static int OptionOrZero(string[] args, string name) =>
-        Value(args, name) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 19 ? value : 0;
-
-    private static int Option(string[] args, string name, int fallback) =>
-        Value(args, name) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    private static int Option(string[] args, string name, int fallback, int min = 1, int max = int.MaxValue) =>
+        Value(args, name) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : fallback;
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http;
-using System.Text.RegularExpressions;
 using Relay.Tests.Http;
 using Relay.Tests.Runtime;
 using Relay.Tests.Support;
@@ -31,11 +29,8 @@ public sealed class MirrorLoopbackTests(ITestOutputHelper output)
     private static string Mirrored(int percent, string matches = "") =>
         $"      - {{ {matches}backends: [{{}}], mirror: {{ backend: {{ service: shadow }}, percent: {percent} }} }}\n";
 
-    private static long Mirrors(string scrape, string result)
-    {
-        var m = Regex.Match(scrape, $@"^relay_request_mirrors_total\{{result=""{result}"",service=""shadow""\}} (\d+)", RegexOptions.Multiline);
-        return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
+    private static long Mirrors(string scrape, string result) =>
+        ScrapedCounter.ValueOf(scrape, $"relay_request_mirrors_total{{result=\"{result}\",service=\"shadow\"}}");
 
     [Fact]
     public async Task ShadowGetsTheConfiguredShare_WithShadowHost_AndSmallBodies()

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
-using System.Text.RegularExpressions;
+using Relay.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Relay.Tests.Routing;
@@ -16,11 +16,8 @@ public sealed class RetryCausesLoopbackTests(ITestOutputHelper output)
 {
     private static string Route(string settings, string backend = "{}") => $"      - {{ backends: [{backend}], {settings} }}\n";
 
-    private static long Retries(string scrape, string reason)
-    {
-        var m = Regex.Match(scrape, $@"^relay_request_retries_total\{{reason=""{reason}"",service=""app""\}} (\d+)", RegexOptions.Multiline);
-        return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
+    private static long Retries(string scrape, string reason) =>
+        ScrapedCounter.ValueOf(scrape, $"relay_request_retries_total{{reason=\"{reason}\",service=\"app\"}}");
 
     [Fact]
     public async Task ResetBeforeHeaders_IsRetriedOnTheOtherEndpoint()
