@@ -5,6 +5,7 @@ using System.Text;
 using Relay.Core.Admin;
 using Relay.Core.Net;
 using Relay.Core.Observability;
+using Relay.Tests.Support;
 
 namespace Relay.Tests.Admin;
 
@@ -13,6 +14,7 @@ namespace Relay.Tests.Admin;
 /// and /ready stay answerable, and the held sockets are dropped by the header and idle timeouts.
 /// </summary>
 [Trait("Tier", "Loopback")]
+[Collection(TimingCollection.Name)]
 public sealed class AdminFloodTests : IAsyncLifetime
 {
     // 100 + 100 held: over three times the 64 that blinded the port before.
