@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using Relay.Core.Config;
 using Relay.Core.Net;
@@ -38,14 +39,36 @@ internal sealed record UpstreamTarget(
     /// <summary>The order over <see cref="Subset"/> with <paramref name="hashKey"/> for a ring-hash service (L7: its hash_on header, or the client address).</summary>
     public int[] PickOrder(ulong? hashKey) => Cluster!.PickOrder(PickContext.Now(hashKey), Subset.IsDefaultOrEmpty ? default : Subset.AsSpan());
 
-    public static UpstreamTarget ForCluster(ServiceSnapshot service, ClusterState cluster) =>
-        new(service.Name, cluster, null, service.ConnectTimeout, service.IdleTimeout) { Service = service };
+    // One target per service (or inbound port) snapshot and cluster, not one per L7 request
+    // (3.7% of relay-http's bytes allocated per request, dotnet-trace gc-verbose, 2026-12-02).
+    // Targets are immutable; weak keys let a reload's old snapshots go.
+    private static readonly ConditionalWeakTable<ServiceSnapshot, UpstreamTarget> ClusterTargets = new();
+    private static readonly ConditionalWeakTable<InboundPortSnapshot, UpstreamTarget> InboundTargets = new();
+
+    public static UpstreamTarget ForCluster(ServiceSnapshot service, ClusterState cluster)
+    {
+        if (ClusterTargets.TryGetValue(service, out var known) && ReferenceEquals(known.Cluster, cluster))
+        {
+            return known;
+        }
+        var target = new UpstreamTarget(service.Name, cluster, null, service.ConnectTimeout, service.IdleTimeout) { Service = service };
+        ClusterTargets.AddOrUpdate(service, target);
+        return target;
+    }
 
     public static UpstreamTarget ForEndpoint(string? name, NetEndpoint endpoint, TimeSpan connectTimeout, TimeSpan idleTimeout) =>
         new(name, null, endpoint, connectTimeout, idleTimeout);
 
-    public static UpstreamTarget ForInbound(InboundPortSnapshot port, TimeSpan connectTimeout) =>
-        new($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
+    public static UpstreamTarget ForInbound(InboundPortSnapshot port, TimeSpan connectTimeout)
+    {
+        if (InboundTargets.TryGetValue(port, out var known) && known.ConnectTimeout == connectTimeout)
+        {
+            return known;
+        }
+        var target = new UpstreamTarget($"inbound:{port.Port}", null, port.ForwardTo, connectTimeout, port.IdleTimeout, port);
+        InboundTargets.AddOrUpdate(port, target);
+        return target;
+    }
 
     /// <summary>The cluster's pick order for one connection from <paramref name="client"/> (the ring-hash key when the service hashes).</summary>
     public int[] PickOrder(EndPoint? client) =>

@@ -29,6 +29,9 @@ internal sealed class Invoker(InvokerSpec spec, HttpMessageInvoker client) : IDi
 
     public ImmutableArray<NetEndpoint> Endpoints => Spec.Endpoints;
 
+    /// <summary>Per endpoint index: the endpoint as the access log and spans write it, formatted once per invoker, not per request.</summary>
+    public ImmutableArray<string> EndpointLabels { get; } = [.. spec.Endpoints.Select(e => e.ToString())];
+
     /// <summary>The endpoint index a pool's host names (the ConnectCallback's DnsEndPoint).</summary>
     public static int IndexOf(string host) =>
         host.StartsWith('e') && host.EndsWith(HostSuffix, StringComparison.Ordinal)
