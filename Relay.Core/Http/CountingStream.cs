@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Relay.Core.Transport;
 
 namespace Relay.Core.Http;
@@ -26,21 +27,61 @@ internal sealed class CountingStream(Stream inner, ActivityClock? activity = nul
         set => throw new NotSupportedException();
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Both directions of every L7 request pass here: a read or write the socket completes at once
+    // (most of them) costs no state machine; one that waits takes a pooled one. As plain async
+    // methods these were ~1.5% of relay-http's bytes allocated per request (dotnet-trace
+    // gc-verbose, 2026-12-02).
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        BytesRead += n;
-        activity?.Touch();
-        return n;
+        var read = inner.ReadAsync(buffer, cancellationToken);
+        if (!read.IsCompletedSuccessfully)
+        {
+            return ReadSlowAsync(read);
+        }
+        var n = read.Result;
+        CountRead(n);
+        return ValueTask.FromResult(n);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        BytesWritten += buffer.Length;
+        var write = inner.WriteAsync(buffer, cancellationToken);
+        if (!write.IsCompletedSuccessfully)
+        {
+            return WriteSlowAsync(write, buffer.Length);
+        }
+        write.GetAwaiter().GetResult();
+        CountWritten(buffer.Length);
+        return ValueTask.CompletedTask;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadSlowAsync(ValueTask<int> read)
+    {
+        var n = await read.ConfigureAwait(false);
+        CountRead(n);
+        return n;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteSlowAsync(ValueTask write, int length)
+    {
+        await write.ConfigureAwait(false);
+        CountWritten(length);
+    }
+
+    private void CountRead(int n)
+    {
+        BytesRead += n;
+        activity?.Touch();
+    }
+
+    private void CountWritten(int n)
+    {
+        BytesWritten += n;
         activity?.Touch();
     }
 

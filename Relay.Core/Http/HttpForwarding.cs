@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -100,27 +101,20 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// attempt may go again, to the next endpoint in the order (never the one that just failed
     /// when another exists), after a back-off (<see cref="RouteAttempts"/>); anything else is answered.
     /// </summary>
-    private async Task<(CloseReason? Failure, string Endpoint)> ForwardAsync(
+    private async ValueTask<(CloseReason? Failure, string Endpoint)> ForwardAsync(
         HttpContext context, RelayConnectionFeature relay, RequestTarget route, ActiveConfig active, bool http11Behind, CountingStream requestBody, SpanParent trace)
     {
-        if (route.Spec!.Cluster is not { } cluster)
-        {
-            return await ForwardAdmittedAsync(context, relay, route, active, http11Behind, requestBody, trace).ConfigureAwait(false);
-        }
         // circuit_breakers: max_requests in flight, then max_pending_requests waiting at most the
         // connect timeout (Envoy's pending requests wait for a connection as long); past that, 503.
-        using var slot = await cluster.Breakers.EnterRequestAsync(route.Spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false);
-        if (!slot.IsAcquired)
+        // In this method rather than one around it: each async level is one more box per request.
+        using var slot = route.Spec!.Cluster is { } cluster
+            ? await cluster.Breakers.EnterRequestAsync(route.Spec.ConnectTimeout, context.RequestAborted).ConfigureAwait(false)
+            : null;
+        if (slot is { IsAcquired: false })
         {
             HttpErrors.Refuse(context, CloseReason.UpstreamOverflowRequests);
             return (CloseReason.UpstreamOverflowRequests, "-");
         }
-        return await ForwardAdmittedAsync(context, relay, route, active, http11Behind, requestBody, trace).ConfigureAwait(false);
-    }
-
-    private async Task<(CloseReason? Failure, string Endpoint)> ForwardAdmittedAsync(
-        HttpContext context, RelayConnectionFeature relay, RequestTarget route, ActiveConfig active, bool http11Behind, CountingStream requestBody, SpanParent trace)
-    {
         var (spec, target) = (route.Spec!, route.Target!);
         if (await FaultInjector.AbortedAsync(route.Route?.Fault, context).ConfigureAwait(false))
         {
@@ -169,7 +163,7 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
                     spec.Cluster!.Breakers.EndRetry();
                     retrying = false;
                 }
-                var endpoint = invoker.Endpoints[index].ToString();
+                var endpoint = invoker.EndpointLabels[index];
                 RequestSpans.EndClient(span, endpoint, context.Response.StatusCode,
                     error == ForwarderError.None ? null : attempts?.TimeoutOf(context) ?? HttpErrors.Classify(error, context.GetForwarderErrorFeature()?.Exception));
                 if (error == ForwarderError.None && attempts is not { RetryWanted: true })
@@ -263,12 +257,11 @@ internal sealed class HttpForwarding(IHttpForwarder forwarder, ClusterInvokers i
     /// into memory first (RequestBodyBuffer); anything else streams. True when the client broke
     /// off or sent less than it declared while the body was read.
     /// </summary>
-    private static async Task<(byte[]? Kept, bool ClientFailed)> KeepBodyAsync(HttpContext context, RouteSnapshot? route)
+    private static ValueTask<(byte[]? Kept, bool ClientFailed)> KeepBodyAsync(HttpContext context, RouteSnapshot? route) =>
+        route is null || (route.Retries is null && route.Mirror is null) ? ValueTask.FromResult<(byte[]?, bool)>((null, false)) : ReadBodyAsync(context);
+
+    private static async ValueTask<(byte[]? Kept, bool ClientFailed)> ReadBodyAsync(HttpContext context)
     {
-        if (route is null || (route.Retries is null && route.Mirror is null))
-        {
-            return (null, false);
-        }
         try
         {
             return (await RequestBodyBuffer.TryKeepAsync(context, context.RequestAborted).ConfigureAwait(false), false);
