@@ -40,7 +40,7 @@ internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
     // A stalled stdout must not hold the daemon's exit for long; journald reads far faster.
     private static readonly TimeSpan DrainOnDispose = TimeSpan.FromSeconds(5);
 
-    private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
+    private readonly Channel<Line> _queue = Channel.CreateBounded<Line>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
     private readonly StdoutBatchSink _output;
@@ -52,7 +52,10 @@ internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
         _drain = Task.Run(DrainAsync);
     }
 
-    public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(logEvent);
+    public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(new Line(logEvent, null));
+
+    /// <summary>Queues a line already rendered (<see cref="AccessLineRenderer"/>), newline included.</summary>
+    public void Emit(string rendered) => _queue.Writer.TryWrite(new Line(null, rendered));
 
     private async Task DrainAsync()
     {
@@ -60,9 +63,16 @@ internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var written = 0;
-            while (reader.TryRead(out var logEvent))
+            while (reader.TryRead(out var line))
             {
-                _output.Write(logEvent);
+                if (line.Event is { } logEvent)
+                {
+                    _output.Write(logEvent);
+                }
+                else
+                {
+                    _output.Write(line.Rendered!);
+                }
                 if (++written % MaxBatch == 0)
                 {
                     _output.Flush();
@@ -72,6 +82,9 @@ internal sealed class BackgroundLogSink : ILogEventSink, IDisposable
             await Task.Delay(FlushInterval).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A Serilog event to format, or a line already rendered.</summary>
+    private readonly record struct Line(LogEvent? Event, string? Rendered);
 
     /// <summary>Writes what is queued (up to <see cref="DrainOnDispose"/>), then closes stdout's writer.</summary>
     public void Dispose()

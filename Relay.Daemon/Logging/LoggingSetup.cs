@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting;
 using Serilog.Formatting.Display;
@@ -19,12 +21,19 @@ internal static class LoggingSetup
     // operators and tests match on. Relay logs no collections, the only thing ":j" formats.
     private const string TextTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:l}{NewLine}{Exception}";
 
-    public static ILoggerFactory Create(bool json, LogEventLevel minimum)
+    public static ILoggerFactory Create(bool json, LogEventLevel minimum) => Create(json, minimum, Console.OpenStandardOutput()).Factory;
+
+    /// <summary>
+    /// The same over any stream; <paramref name="fastLane"/> false sends access lines through
+    /// Serilog too (tests compare the two). The provider is returned for its counts.
+    /// </summary>
+    internal static (ILoggerFactory Factory, AccessLineLoggerProvider? Access) Create(bool json, LogEventLevel minimum, Stream output, bool fastLane = true)
     {
         ITextFormatter formatter = json
             ? new RenderedCompactJsonFormatter()
             : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
-        var stdout = new StdoutBatchSink(formatter, Console.OpenStandardOutput());
+        var stdout = new StdoutBatchSink(formatter, output);
+        var background = new BackgroundLogSink(stdout);
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(minimum)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -32,8 +41,17 @@ internal static class LoggingSetup
             // HTTP/1.1 response 200."), beside Relay's own request line: at relay-http's rps-c64 that
             // was ~1 KiB of log per request (load --profile, 2026-12-01). Its warnings and errors stay.
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
-            .WriteTo.Sink(new BackgroundLogSink(stdout));
+            .WriteTo.Sink(background);
         var logger = configuration.CreateLogger();
-        return LoggerFactory.Create(builder => builder.AddSerilog(logger, dispose: true).SetMinimumLevel(LogLevel.Trace));
+        var serilog = new SerilogLoggerProvider(logger, dispose: true);
+        if (!fastLane)
+        {
+            return (LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).Services.AddSingleton<ILoggerProvider>(_ => serilog)), null);
+        }
+        // Access lines skip Serilog's LogEvent (AccessLineLoggerProvider); the rest goes through it.
+        var access = new AccessLineLoggerProvider(serilog, background, json);
+        // Registered through a factory so that disposing the logger factory disposes the provider
+        // (AddProvider's instances are not), which drains the background sink on the way out.
+        return (LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).Services.AddSingleton<ILoggerProvider>(_ => access)), access);
     }
 }

@@ -22,6 +22,9 @@ internal sealed class StdoutBatchSink(ITextFormatter formatter, Stream output) :
 
     public void Write(LogEvent logEvent) => formatter.Format(logEvent, _writer);
 
+    /// <summary>A line rendered without Serilog (<see cref="AccessLineRenderer"/>), newline included.</summary>
+    public void Write(string rendered) => _writer.Write(rendered);
+
     public void Flush()
     {
         try
