@@ -11,7 +11,7 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 
-var root = new RootCommand("Relay: a transparent L4 service-mesh proxy for Linux hosts")
+var root = new RootCommand("Relay: a transparent L4/L7 service-mesh proxy for Linux hosts")
 {
     RunCommand.Create(),
     ValidateCommand.Create(),
