@@ -74,10 +74,11 @@ public sealed class ExplicitListenerLoopbackTests
         Assert.Equal("inbound now", await EchoAsync(listen, "inbound now"));
 
         Assert.Equal(socketBefore.Address, Assert.Single(relay.Runtime.OpenListeners, l => l.Address.Port == listen).Address);
-        var lines = relay.Log.AccessLines.ToList();
-        Assert.Contains(lines, l => l.Contains("service=one") && l.Contains($"endpoint=127.0.0.1:{first.EndPoint.Port}"));
-        Assert.Contains(lines, l => l.Contains("service=two") && l.Contains($"endpoint=127.0.0.1:{second.EndPoint.Port}"));
-        Assert.Contains(lines, l => l.Contains("direction=inbound") && l.Contains($"dst=127.0.0.1:{inboundPort}"));
+        // Each access line is written as its connection ends, which can be just after the client has
+        // read the echo to EOF (the inbound one was not there yet in CI of 386718e): wait for each.
+        await relay.Log.WaitForAccessLineAsync(l => l.Contains("service=one") && l.Contains($"endpoint=127.0.0.1:{first.EndPoint.Port}"), Wait);
+        await relay.Log.WaitForAccessLineAsync(l => l.Contains("service=two") && l.Contains($"endpoint=127.0.0.1:{second.EndPoint.Port}"), Wait);
+        await relay.Log.WaitForAccessLineAsync(l => l.Contains("direction=inbound") && l.Contains($"dst=127.0.0.1:{inboundPort}"), Wait);
     }
 
     private static async Task<string> EchoAsync(int port, string text)
