@@ -23,11 +23,16 @@ internal static class SlowEndpointScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rate = IntOption(args, "--rate", 400);
-        var seconds = IntOption(args, "--seconds", 15);
-        var connections = IntOption(args, "--connections", 32);
-        var basePort = IntOption(args, "--base-port", 19400);
-        var repeat = IntOption(args, "--repeat", 3);
+        var options = new ScenarioArgs(args, "--rate", "--seconds", "--connections", "--base-port", "--repeat");
+        var rate = options.Int("--rate", 400);
+        var seconds = options.Int("--seconds", 15);
+        var connections = options.Int("--connections", 32);
+        var basePort = options.Int("--base-port", 19400, min: 1024, max: 65_531);
+        var repeat = options.Int("--repeat", 3);
+        if (options.Failed(Console.Error))
+        {
+            return 2;
+        }
         var upstreams = new List<CountingUpstream>();
         try
         {
@@ -112,12 +117,6 @@ internal static class SlowEndpointScenario
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 
     private sealed record Row(string Policy, long[] Served, LatencyResult Latency);

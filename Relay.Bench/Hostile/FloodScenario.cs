@@ -28,19 +28,25 @@ internal static class FloodScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = Option(args, "--rounds", 2);
-        var seconds = Option(args, "--seconds", 8);
-        var rate = Option(args, "--rate", 200);
-        var hellos = Option(args, "--hellos", 10_000);
-        var reconnects = Option(args, "--reconnects", 1_000);
-        var fresh = Option(args, "--fresh", 200);
+        var options = new ScenarioArgs(args, "--rounds", "--seconds", "--rate", "--hellos", "--reconnects", "--fresh", "--attacker-nice", "--relay", "--out");
+        var rounds = options.Int("--rounds", 2);
+        var seconds = options.Int("--seconds", 8);
+        var rate = options.Int("--rate", 200);
+        var hellos = options.Int("--hellos", 10_000);
+        var reconnects = options.Int("--reconnects", 1_000);
+        var fresh = options.Int("--fresh", 200);
         // On loopback the attacker's own CPU is taken from the 2 cores Relay, its peers and the
         // measuring client share; a real attacker's is on its own host. --attacker-nice 19 gives
         // the attacker only what the rest leaves idle; the report shows its CPU and the flood it
         // still kept up (hellos sent, resets), so both ways can be compared (docs/security.md).
-        var attackerNice = Option(args, "--attacker-nice", 0, min: 0, max: 19);
-        var relay = RelayBuild.Resolve(Value(args, "--relay"));
-        var outFile = Value(args, "--out");
+        var attackerNice = options.Int("--attacker-nice", 0, min: 0, max: 19);
+        var relayPath = options.Text("--relay");
+        var outFile = options.Text("--out");
+        if (options.Failed(Console.Error))
+        {
+            return 2;
+        }
+        var relay = RelayBuild.Resolve(relayPath);
         await relay.PublishIfDefaultAsync(Console.Out, CancellationToken.None);
 
         using var cap = new CancellationTokenSource(Cap);
@@ -133,13 +139,4 @@ internal static class FloodScenario
     }
 
     private static string Ratio(double value, double baseline) => baseline > 0 ? (value / baseline).ToString("F2", CultureInfo.InvariantCulture) + "×" : "n/a";
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback, int min = 1, int max = int.MaxValue) =>
-        Value(args, name) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : fallback;
 }

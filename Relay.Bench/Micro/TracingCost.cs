@@ -20,7 +20,12 @@ internal static class TracingCost
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = args.Length >= 2 && args[0] == "--rounds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : DefaultRounds;
+        var options = new ScenarioArgs(args, "--rounds");
+        var rounds = options.Int("--rounds", DefaultRounds);
+        if (options.Failed(Console.Error))
+        {
+            return 2;
+        }
         var bench = new TracingBenchmarks();
         bench.Setup();
         try
