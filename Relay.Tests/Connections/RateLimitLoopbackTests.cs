@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -27,42 +26,12 @@ public sealed class RateLimitLoopbackTests
             $"inbound:\n  - {{ port: {port}, forward_to: \"127.0.0.1:{app.Port}\", protocol: http, rate_limit: {{ requests_per_second: {Rate}, burst: {Burst} }} }}\n",
             new OriginalDestination(new NetEndpoint(IPAddress.Loopback, port)));
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{relay.InboundPort}"), Timeout = Wait };
-        int ok = 0, limited = 0, sent = 0;
-        string? retryAfter = null, reason = null;
         // Drain the burst first (and warm the path), so the run measures the refill rate alone:
         // a bucket that sits full while the client warms up loses what it would have refilled.
-        var drained = 0;
-        for (var i = 0; i < 1000 && (await client.GetAsync("/")).StatusCode == HttpStatusCode.OK; i++)
-        {
-            drained++;
-        }
-        Assert.InRange(drained, Burst, Burst + 5);
+        Assert.InRange(await RateLimitedLoad.DrainAsync(client, "/"), Burst, Burst + 5);
         var servedBefore = app.Served;
 
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
-        {
-            while (clock.Elapsed < run && Interlocked.Increment(ref sent) <= MaxRequests)
-            {
-                using var response = await client.GetAsync("/");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    Interlocked.Increment(ref ok);
-                }
-                else if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    Interlocked.Increment(ref limited);
-                    retryAfter ??= response.Headers.RetryAfter?.ToString();
-                    reason ??= response.Headers.GetValues("x-relay-error").Single();
-                }
-                // Paced to at most ~1,000 requests/s per worker, still 80x the limit: unpaced, the 429s
-                // came back at ~30k/s, MaxRequests ended the run after 0.68 s instead of 3 s, and 30 ok
-                // against the 30.4-37.2 window was a timing artefact of the short run (CI of 54f4a48).
-                await Task.Delay(1);
-            }
-        }));
-        var elapsed = clock.Elapsed.TotalSeconds;
-        Assert.True(elapsed >= run.TotalSeconds * 0.95, $"the run ended after {elapsed:F2} s with {sent} sent: the count bound, not the clock, stopped it");
+        var (ok, limited, _, elapsed, retryAfter, reason) = await RateLimitedLoad.RunAsync(client, "/", Workers, run, MaxRequests);
 
         // From an empty bucket: the rate for as long as the run lasted.
         var expected = Rate * elapsed;

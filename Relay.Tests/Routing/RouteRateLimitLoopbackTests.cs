@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using Relay.Tests.Runtime;
@@ -27,47 +26,22 @@ public sealed class RouteRateLimitLoopbackTests
             + $"listeners:\n  - {{ address: \"127.0.0.1:{listen}\", direction: outbound, service: app }}\n", destination: null);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listen}"), Timeout = Wait };
         // Empty the bucket first (and warm the path), so the run measures the refill rate alone.
-        var drained = 0;
-        for (var i = 0; i < 1000 && (await client.GetAsync("/limited")).StatusCode == HttpStatusCode.OK; i++)
-        {
-            drained++;
-        }
-        Assert.InRange(drained, Burst, Burst + 5);
+        Assert.InRange(await RateLimitedLoad.DrainAsync(client, "/limited"), Burst, Burst + 5);
         var servedBefore = app.Served;
-        int ok = 0, limited = 0, sent = 0, other = 0;
-        string? retryAfter = null, reason = null;
+        var other = 0;
 
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
+        // Meanwhile the other route: never limited.
+        var otherRoute = Task.Run(async () =>
         {
-            while (clock.Elapsed < run && Interlocked.Increment(ref sent) <= MaxRequests)
-            {
-                using var response = await client.GetAsync("/limited/x");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    Interlocked.Increment(ref ok);
-                }
-                else if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    Interlocked.Increment(ref limited);
-                    retryAfter ??= response.Headers.RetryAfter?.ToString();
-                    reason ??= response.Headers.GetValues("x-relay-error").Single();
-                }
-                // Paced, so the clock rather than MaxRequests ends the run (as in RateLimitLoopbackTests).
-                await Task.Delay(1);
-            }
-        }).Append(Task.Run(async () =>
-        {
-            // Meanwhile the other route: never limited.
             for (var i = 0; i < 50; i++)
             {
                 using var response = await client.GetAsync("/other");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Interlocked.Increment(ref other);
             }
-        })));
-        var elapsed = clock.Elapsed.TotalSeconds;
-        Assert.True(elapsed >= run.TotalSeconds * 0.95, $"the run ended after {elapsed:F2} s with {sent} sent: the count bound, not the clock, stopped it");
+        });
+        var (ok, limited, _, elapsed, retryAfter, reason) = await RateLimitedLoad.RunAsync(client, "/limited/x", Workers, run, MaxRequests);
+        await otherRoute;
 
         var expected = Rate * elapsed;
         Assert.True(limited > ok, $"the client did not outrun the limit ({ok} ok, {limited} limited): nothing was measured");
