@@ -14,13 +14,24 @@ namespace Relay.Core.Http;
 /// parsed by Kestrel's strict parser under its limits (docs/http.md), none by Relay. Started on
 /// the first HTTP connection, so a Relay that only carries TCP never builds it.
 /// </summary>
+/// <remarks>
+/// Start and stop are serialised under one lock, and a stopped server never starts. Kestrel's
+/// own start is not safe against a concurrent or earlier stop: its heartbeat thread is started
+/// at the end of <c>Heartbeat.Start</c>, and <c>Heartbeat.Dispose</c> joins that thread only if
+/// it is alive before disposing the event the thread waits on; a start after (or racing) the
+/// dispose leaves the thread waiting on a disposed event, an unhandled ObjectDisposedException
+/// that kills the process (seen in CI: a connection that reached ServeAsync while its Relay was
+/// being disposed).
+/// </remarks>
 internal sealed class HttpServer : IAsyncDisposable
 {
     private readonly RelayTransport _transport = new();
     private readonly ServiceProvider _services;
     private readonly KestrelServer _server;
     private readonly HttpForwarding _application;
-    private readonly Lazy<Task> _started;
+    private readonly Lock _lifecycle = new();
+    private Task? _started;
+    private bool _stopping;
 
     public HttpServer(ClusterInvokers invokers, RequestRecorder recorder, ActiveConfigHolder config, ILoggerFactory loggerFactory)
     {
@@ -31,13 +42,19 @@ internal sealed class HttpServer : IAsyncDisposable
         _services = services.BuildServiceProvider();
         _application = new HttpForwarding(_services.GetRequiredService<IHttpForwarder>(), invokers, recorder, config);
         _server = new KestrelServer(Options.Create(KestrelOptions(_services)), _transport, loggerFactory);
-        _started = new Lazy<Task>(() => _server.StartAsync(_application, CancellationToken.None));
     }
 
-    /// <summary>Hands one connection to Kestrel and waits until Kestrel is done with it; false when it was aborted.</summary>
+    /// <summary>
+    /// Hands one connection to Kestrel and waits until Kestrel is done with it; false when it was
+    /// aborted, null when the server is stopping (the connection was not taken).
+    /// </summary>
     public async Task<bool?> ServeAsync(ProxyProtocol protocol, RelayConnectionContext connection)
     {
-        await _started.Value.ConfigureAwait(false);
+        if (Start() is not { } started)
+        {
+            return null;
+        }
+        await started.ConfigureAwait(false);
         connection.WriteGuard.Timeout = _server.Options.Limits.KeepAliveTimeout;
         if (!_transport.TryOffer(protocol, connection))
         {
@@ -82,8 +99,40 @@ internal sealed class HttpServer : IAsyncDisposable
         2 * (serviceIdle > _server.Options.Limits.KeepAliveTimeout ? serviceIdle : _server.Options.Limits.KeepAliveTimeout);
 
     /// <summary>Drain: GOAWAY on HTTP/2, Connection: close on HTTP/1.1, in-flight requests finish until the token fires.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        _started.IsValueCreated ? _server.StopAsync(cancellationToken) : Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Task? started;
+        lock (_lifecycle)
+        {
+            _stopping = true;
+            started = _started;
+        }
+        if (started is null)
+        {
+            return;
+        }
+        try
+        {
+            await started.ConfigureAwait(false);
+        }
+        catch (Exception) when (started.IsFaulted)
+        {
+            // The start failed and Kestrel disposed itself; the connection that started it saw why.
+            return;
+        }
+        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The start task, begun by the first connection; null once stopping began.</summary>
+    private Task? Start()
+    {
+        // Kestrel's StartAsync runs synchronously up to binding RelayTransport's endpoints (no I/O),
+        // so holding the lock across it costs the first HTTP connection only.
+        lock (_lifecycle)
+        {
+            return _stopping ? null : _started ??= _server.StartAsync(_application, CancellationToken.None);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
