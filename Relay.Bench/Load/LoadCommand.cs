@@ -54,10 +54,18 @@ internal static class LoadCommand
         try
         {
             var catalog = new TargetCatalog(workspace, processes, relay);
+            var all = catalog.Build(withHaproxy);
+            if (options.UnknownTargets(all.Select(t => t.Name)) is [_, ..] unknown)
+            {
+                // Before any measuring: a misspelt target used to be skipped silently.
+                Console.Error.WriteLine($"load: unknown target(s) {string.Join(", ", unknown)} (this run has: {string.Join(", ", all.Select(t => t.Name))})");
+                workspace.Delete();
+                return 2;
+            }
             await catalog.StartNginxAsync(cancellationToken);
             var runner = new TargetRunner(options, processes, Console.Out);
             var results = new List<TargetResult>();
-            foreach (var target in TargetCatalog.Select(catalog.Build(withHaproxy), options.Targets))
+            foreach (var target in TargetCatalog.Select(all, options.Targets))
             {
                 results.Add(await runner.MeasureAsync(target, cancellationToken));
             }

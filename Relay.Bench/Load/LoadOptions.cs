@@ -27,30 +27,23 @@ internal sealed record LoadOptions(
 
     public static LoadOptions Parse(string[] args, out string? error)
     {
-        error = null;
-        var quick = args.Contains("--quick");
-        var outDir = ValueOf(args, "--out") ?? Path.Combine("results", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
-        var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)
-            && a is not ("--quick" or "--out" or "--relay" or "--skip-haproxy" or "--targets" or "--profile")).ToList();
-        if (unknown.Count > 0)
-        {
-            error = $"unknown option(s): {string.Join(", ", unknown)}";
-        }
+        var parsed = new ScenarioArgs(args, ["--quick", "--skip-haproxy", "--profile"], "--out", "--relay", "--targets");
+        error = parsed.Errors.Count > 0 ? string.Join("; ", parsed.Errors) : null;
+        var quick = parsed.Flag("--quick");
+        var outDir = parsed.Text("--out") ?? Path.Combine("results", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
         // Quick: one 2 s pass per workload (proves the runner works; not for judging speed).
         // Default: 15 s warm-up (3 s of each workload), then 3 passes of 4 s each, medians quoted,
         // 15 s at the fixed rate (15k latency samples).
-        var targets = ValueOf(args, "--targets")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var targets = parsed.Text("--targets")?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var options = quick
-            ? new LoadOptions(true, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
+            ? new LoadOptions(true, outDir, parsed.Text("--relay"), parsed.Flag("--skip-haproxy"),
                 TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), FixedRate, FixedRateConnections)
-            : new LoadOptions(false, outDir, ValueOf(args, "--relay"), args.Contains("--skip-haproxy"),
+            : new LoadOptions(false, outDir, parsed.Text("--relay"), parsed.Flag("--skip-haproxy"),
                 TimeSpan.FromSeconds(4), 3, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), FixedRate, FixedRateConnections);
-        return options with { Targets = targets, Profile = args.Contains("--profile") };
+        return options with { Targets = targets, Profile = parsed.Flag("--profile") };
     }
 
-    private static string? ValueOf(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    /// <summary>The names in <c>--targets</c> that this run has no target for (a typo, or HAProxy's without HAProxy).</summary>
+    public IReadOnlyList<string> UnknownTargets(IEnumerable<string> available) =>
+        Targets is null ? [] : [.. Targets.Except(available, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 }

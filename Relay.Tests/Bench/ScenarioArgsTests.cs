@@ -53,4 +53,17 @@ public sealed class ScenarioArgsTests
         Assert.Equal("--rounds needs a value", Assert.Single(new ScenarioArgs(["--rounds", "--out", "f"], Known).Errors));
         Assert.Equal("--rounds is given more than once", Assert.Single(new ScenarioArgs(["--rounds", "1", "--rounds", "2"], Known).Errors));
     }
+
+    [Fact]
+    public void Flags_TakeNoValue_AndAValueAfterOneIsNotSwallowed()
+    {
+        var args = new ScenarioArgs(["--quick", "--out", "d"], ["--quick", "--profile"], "--out");
+
+        Assert.True(args.Flag("--quick"));
+        Assert.False(args.Flag("--profile"));
+        Assert.Equal("d", args.Text("--out"));
+        Assert.Empty(args.Errors);
+        // A flag where a value belongs is the value missing, not the value "--quick".
+        Assert.Equal("--out needs a value", Assert.Single(new ScenarioArgs(["--out", "--quick"], ["--quick"], "--out").Errors));
+    }
 }
