@@ -55,12 +55,13 @@ internal sealed class RawH2Client : IAsyncDisposable
     /// <see cref="Closed"/> then completes when the socket errors (the server reset it).</param>
     public static async Task<RawH2Client> ConnectAsync(int port, bool read = true)
     {
+        // No small SO_RCVBUF for a client that never reads. With 4 KiB, CI once saw the flood stop
+        // reaching Relay after 127 KB: Relay had read and answered every PING, none of its writes
+        // was waiting, and Kestrel's keep-alive closed the connection as idle, so the test never
+        // reached the output stall it is about. Not reproduced here (CPU load and thread-pool
+        // starvation both still end in the stall); a 4 KiB window is the one unusual thing on that
+        // path, so it goes. At the default the server's output backs up after ~3 MB on loopback.
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        if (!read)
-        {
-            // A small receive buffer, so the server's output backs up after a few KiB, not after megabytes.
-            socket.ReceiveBufferSize = 4096;
-        }
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         var client = new RawH2Client(socket, read);
         await client.SendRawAsync(Preface);
