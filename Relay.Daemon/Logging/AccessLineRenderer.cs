@@ -58,7 +58,8 @@ internal sealed class AccessLineRenderer(bool json)
                 return false;
             }
             var line = new LineBuffer(512 + (format.Length * 2));
-            var now = DateTimeOffset.Now;
+            // UTC, as LoggingSetup's template writes it; UtcNow also skips the local zone's offset lookup.
+            var now = DateTime.UtcNow;
             if (json)
             {
                 WriteJson(ref line, now, category, eventId, template, properties, scopes);
@@ -80,11 +81,11 @@ internal sealed class AccessLineRenderer(bool json)
         }
     }
 
-    private static void WriteJson(ref LineBuffer line, DateTimeOffset now, string category, EventId eventId, Template template,
+    private static void WriteJson(ref LineBuffer line, DateTime now, string category, EventId eventId, Template template,
         ReadOnlySpan<KeyValuePair<string, object?>> properties, IReadOnlyList<object?> scopes)
     {
         line.Append("{\"@t\":\"");
-        line.Append(now.UtcDateTime, "O");
+        line.Append(now, "O");
         line.Append("\",\"@m\":");
         // The message, rendered with strings quoted (Serilog's default rendering), then JSON-quoted as a whole.
         var message = new LineBuffer(template.Text.Length * 2);
@@ -388,13 +389,6 @@ internal sealed class AccessLineRenderer(bool json)
         {
             Reserve(20);
             value.TryFormat(Buffer.AsSpan(Length), out var written, default, CultureInfo.InvariantCulture);
-            Length += written;
-        }
-
-        public void Append(DateTimeOffset value, string format)
-        {
-            Reserve(40);
-            value.TryFormat(Buffer.AsSpan(Length), out var written, format, CultureInfo.InvariantCulture);
             Length += written;
         }
 

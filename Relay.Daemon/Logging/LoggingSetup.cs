@@ -19,7 +19,9 @@ internal static class LoggingSetup
     // ":l" renders every value as its plain text, as the console sink's ":lj" did; core Serilog's
     // ":j" would quote enums and other non-primitive values ("Rejected"), changing the lines
     // operators and tests match on. Relay logs no collections, the only thing ":j" formats.
-    private const string TextTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:l}{NewLine}{Exception}";
+    // UtcTimestamp, not Timestamp: the Z says UTC, and {Timestamp} is the host's local time (a
+    // host on +09:00 logged 09:00:00Z for midnight UTC). JSON's @t was always UTC.
+    internal const string TextTemplate = "{UtcTimestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:l}{NewLine}{Exception}";
 
     public static ILoggerFactory Create(bool json, LogEventLevel minimum) => Create(json, minimum, Console.OpenStandardOutput()).Factory;
 

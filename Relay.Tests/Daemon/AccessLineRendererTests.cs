@@ -99,6 +99,30 @@ public sealed partial class AccessLineRendererTests
         Assert.Equal(serilog, fast);
     }
 
+    [Fact]
+    public void TextTimestamps_AreUtc_WhateverTheHostsZone()
+    {
+        // What Serilog's text template writes for an event stamped on a +09:00 host: its Z must mean UTC.
+        var at = new DateTimeOffset(2026, 12, 3, 9, 0, 0, 123, TimeSpan.FromHours(9));
+        var logEvent = new LogEvent(at, LogEventLevel.Information, null, new Serilog.Parsing.MessageTemplateParser().Parse("hello"), []);
+        using var text = new StringWriter();
+        new Serilog.Formatting.Display.MessageTemplateTextFormatter(LoggingSetup.TextTemplate, System.Globalization.CultureInfo.InvariantCulture).Format(logEvent, text);
+        Assert.Equal("2026-12-03T00:00:00.123Z INF hello\n", text.ToString().ReplaceLineEndings("\n"));
+
+        // The fast lane stamps its own lines: with the host's clock in UTC, not its local time.
+        var before = DateTime.UtcNow;
+        var output = new MemoryStream();
+        var (factory, _) = LoggingSetup.Create(json: false, LogEventLevel.Information, output);
+        using (factory)
+        {
+            LogPlain(factory.CreateLogger(AccessLineLoggerProvider.AccessCategory), "a", 1, 1);
+        }
+        var line = Encoding.UTF8.GetString(output.ToArray());
+        var stamped = DateTime.ParseExact(line[..24], "yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.InRange(stamped, before.AddMilliseconds(-1), DateTime.UtcNow.AddMilliseconds(1));
+    }
+
     /// <summary>
     /// Every line each setup wrote for <paramref name="log"/>, with what differs between two runs
     /// masked: timestamps, durations, and the ids of the activity each run starts.
