@@ -15,16 +15,17 @@ namespace Relay.Core.Mtls;
 /// seen and nothing failed, the TLS connection is clean and can carry the next stream, which
 /// starts with the <c>RLY2</c> preface (<see cref="MeshPreface"/>). Any failure (reset, TLS error,
 /// a malformed frame) breaks the whole connection, which is then reset like a relay/1 one.
-/// Reads pass payload straight into the caller's buffer; a write copies the payload once, behind
-/// its header, so header and payload leave in one TLS write instead of two records.
+/// Reads pass payload straight into the caller's buffer. The copier writes through
+/// <see cref="WriteFramedAsync"/>: it reads each chunk in behind room for the header, so header and
+/// payload leave in one TLS write without a copy; any other write copies the payload behind a header.
 /// </summary>
-internal sealed class MeshChannel : Stream, ICarriedStream
+internal sealed class MeshChannel : Stream, ICarriedStream, IFramingSink
 {
     // SslStream on Linux hands at most 32 KiB to one SSL_write (StreamSizes.Unix MaximumMessage):
     // a frame of that size is one SslStream write, two TLS records, one send(2).
     private const int MaxFrame = 32 * 1024;
     private const int HeaderLength = 4;
-    private const int MaxPayload = MaxFrame - HeaderLength;
+    private const int MaxFramePayload = MaxFrame - HeaderLength;
 
     // A zero-length frame: the stream's FIN in one direction. SslStream only reads it.
     private static readonly byte[] EndFrame = new byte[HeaderLength];
@@ -192,12 +193,12 @@ internal sealed class MeshChannel : Stream, ICarriedStream
         {
             throw new InvalidOperationException("write after the stream's end frame");
         }
-        var frame = ArrayPool<byte>.Shared.Rent(HeaderLength + Math.Min(buffer.Length, MaxPayload));
+        var frame = ArrayPool<byte>.Shared.Rent(HeaderLength + Math.Min(buffer.Length, MaxFramePayload));
         try
         {
             while (!buffer.IsEmpty)
             {
-                var payload = Math.Min(buffer.Length, Math.Min(MaxPayload, frame.Length - HeaderLength));
+                var payload = Math.Min(buffer.Length, Math.Min(MaxFramePayload, frame.Length - HeaderLength));
                 BinaryPrimitives.WriteInt32BigEndian(frame, payload);
                 buffer.Span[..payload].CopyTo(frame.AsSpan(HeaderLength));
                 await Tls.WriteAsync(frame.AsMemory(0, HeaderLength + payload), cancellationToken).ConfigureAwait(false);
@@ -212,6 +213,35 @@ internal sealed class MeshChannel : Stream, ICarriedStream
         finally
         {
             ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    public int HeaderRoom => HeaderLength;
+
+    public int MaxPayload => MaxFramePayload;
+
+    /// <summary>One frame whose first four bytes are free for the header: one TLS write, no payload copy.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteFramedAsync(Memory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (_writeEnded)
+        {
+            throw new InvalidOperationException("write after the stream's end frame");
+        }
+        var payload = frame.Length - HeaderLength;
+        if (payload is <= 0 or > MaxFramePayload)
+        {
+            throw new ArgumentOutOfRangeException(nameof(frame), frame.Length, "a frame carries 1 to MaxPayload bytes behind its header");
+        }
+        BinaryPrimitives.WriteInt32BigEndian(frame.Span, payload);
+        try
+        {
+            await Tls.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TransportFailure.Is(ex))
+        {
+            _broken = true;
+            throw;
         }
     }
 

@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using System.Buffers;
 using Relay.Core.Vocabulary;
 
 namespace Relay.Core.Transport;
@@ -6,7 +6,8 @@ namespace Relay.Core.Transport;
 /// <summary>
 /// Moves bytes both ways until both directions end. Each direction half-closes its sink on
 /// EOF (FIN propagates); a read or write failure resets both ends (RST propagates). No
-/// per-chunk allocation: pooled pipe segments, socket ValueTasks, no logging in the loop.
+/// per-chunk allocation: one pooled buffer per direction while data flows, socket ValueTasks, no
+/// logging in the loop.
 /// </summary>
 internal static class DuplexCopier
 {
@@ -46,36 +47,49 @@ internal static class DuplexCopier
 
     private static async Task<CopyOutcome> CopyOneWayAsync(ConnectionEnd from, ConnectionEnd to, ActivityClock clock, ByteCounter counter, bool fromClient)
     {
-        while (true)
+        // Read straight from the source stream into a pooled buffer and write that buffer on:
+        // no PipeReader between them (one async layer and its segment bookkeeping less per chunk).
+        // A relay/2 sink gets its header room in front of the chunk and a chunk no larger than a frame.
+        var room = to.HeaderRoom;
+        var chunk = Math.Min(from.BufferSize, to.MaxChunk);
+        byte[]? buffer = null;
+        try
         {
-            ReadResult result;
-            try
+            while (true)
             {
-                result = await from.Input.ReadAsync().ConfigureAwait(false);
-            }
-            catch (MalformedStreamException)
-            {
-                return CopyOutcome.SourceMalformed;
-            }
-            catch (Exception ex) when (TransportFailure.Is(ex))
-            {
-                return CopyOutcome.SourceFailed;
-            }
-            var buffer = result.Buffer;
-            if (!buffer.IsEmpty)
-            {
+                int read;
                 try
                 {
-                    foreach (var segment in buffer)
+                    if (buffer is null)
                     {
-                        await to.WriteAsync(segment, CancellationToken.None).ConfigureAwait(false);
+                        // Zero-byte read: wait for data before taking a buffer, so an idle
+                        // connection holds none (Kestrel's WaitForDataBeforeAllocatingBuffer).
+                        await from.Stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(room + chunk);
                     }
+                    read = await from.Stream.ReadAsync(buffer.AsMemory(room, chunk)).ConfigureAwait(false);
+                }
+                catch (MalformedStreamException)
+                {
+                    return CopyOutcome.SourceMalformed;
+                }
+                catch (Exception ex) when (TransportFailure.Is(ex))
+                {
+                    return CopyOutcome.SourceFailed;
+                }
+                if (read == 0)
+                {
+                    return await HalfCloseAsync(to).ConfigureAwait(false);
+                }
+                try
+                {
+                    await to.WriteChunkAsync(buffer, read).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (TransportFailure.Is(ex))
                 {
                     return CopyOutcome.SinkFailed;
                 }
-                counter.Value += buffer.Length;
+                counter.Value += read;
                 if (fromClient)
                 {
                     clock.TouchFromClient();
@@ -84,11 +98,20 @@ internal static class DuplexCopier
                 {
                     clock.Touch();
                 }
+                if (read < chunk)
+                {
+                    // Drained: give the buffer back and wait again. A full read means more is
+                    // likely queued (bulk), so the next read goes straight in with the same buffer.
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
-            from.Input.AdvanceTo(buffer.End);
-            if (result.IsCompleted)
+        }
+        finally
+        {
+            if (buffer is not null)
             {
-                return await HalfCloseAsync(to).ConfigureAwait(false);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
