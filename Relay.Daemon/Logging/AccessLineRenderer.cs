@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Relay.Core.Observability;
 using Serilog.Formatting.Compact;
 
 namespace Relay.Daemon.Logging;
@@ -21,8 +22,6 @@ namespace Relay.Daemon.Logging;
 /// </summary>
 internal sealed class AccessLineRenderer(bool json)
 {
-    private const string TextTimestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
-
     private readonly ConditionalWeakTable<string, Template> _templates = new();
 
     // The event's properties, copied out of the state once per event: the LoggerMessage state's
@@ -66,7 +65,7 @@ internal sealed class AccessLineRenderer(bool json)
             }
             else
             {
-                line.Append(now, TextTimestamp);
+                line.AppendUtcMillis(now);
                 line.Append(" INF ");
                 WriteMessage(ref line, template, properties, quoted: false);
                 line.Append('\n');
@@ -397,6 +396,13 @@ internal sealed class AccessLineRenderer(bool json)
             Reserve(40);
             value.TryFormat(Buffer.AsSpan(Length), out var written, format, CultureInfo.InvariantCulture);
             Length += written;
+        }
+
+        public void AppendUtcMillis(DateTime utc)
+        {
+            Reserve(UtcStamp.Length);
+            UtcStamp.Write(Buffer.AsSpan(Length, UtcStamp.Length), utc);
+            Length += UtcStamp.Length;
         }
 
         public void AppendHex8(uint value)
