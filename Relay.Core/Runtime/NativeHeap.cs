@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Relay.Core.Observability;
 
 namespace Relay.Core.Runtime;
 
@@ -33,19 +34,8 @@ internal static partial class NativeHeap
         }
     }
 
-    /// <summary>Resident set size now, from /proc/self/statm (pages × page size); 0 when unreadable.</summary>
-    public static long ResidentBytes()
-    {
-        try
-        {
-            var fields = File.ReadAllText("/proc/self/statm").Split(' ');
-            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>Resident set size now, from /proc/self/statm; 0 when unreadable.</summary>
+    public static long ResidentBytes() => ProcStatm.Read().Resident;
 
     // "libc.so.6", not "libc": on Debian libc.so is a linker script, which dlopen cannot load.
     [LibraryImport("libc.so.6", EntryPoint = "malloc_trim")]

@@ -47,6 +47,7 @@ internal sealed class RelayRuntime : IAsyncDisposable
         Metrics = metrics;
         HealthChecks = new HealthCheckers(() => (_config.Current.Clusters, _config.Current.Tls), loggerFactory.CreateLogger("Relay.Health"));
         ClusterMetrics.Register(metrics.Meter, _config, HealthChecks);
+        ProcessMetrics.Register(metrics.Meter);
         var recorder = new ConnectionRecorder(loggerFactory.CreateLogger("Relay.Access"), metrics, Stats);
         // Reloads swap it (Swap); requests in flight keep the generation they began under.
         Tracing = new TracingState(initial.Snapshot.Tracing, metrics.Meter);
