@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 namespace Relay.Core.Runtime;
 
 /// <summary>
-/// Gives memory back to the kernel after a burst of connections ends (issue 17 §6). Without it a
+/// Gives memory back to the kernel after a burst of connections ends, or after load that grew the
+/// heap has stopped (issue 17 §6; the causes are <see cref="ReclaimTrigger"/>'s). Without it a
 /// flood of 10,000 stalled mesh handshakes took an idle Relay from 31 to 498 MiB, and it stayed
 /// there: the GC does not run when nothing allocates, and glibc keeps freed OpenSSL memory in its
-/// arenas. Once <see cref="ReclaimTrigger"/> says the burst is over, one blocking full GC (after
+/// arenas; an L7 hop that served 300 keep-alive connections kept ~100 MiB of GC regions the same
+/// way. Once <see cref="ReclaimTrigger"/> says so, one blocking full GC (after
 /// the finalizers of the dead SslStreams have released their native state) compacts and
 /// decommits the managed heap, and malloc_trim returns the free arenas: the same idea as Envoy's
 /// overload action <c>shrink_heap</c> (tcmalloc's ReleaseFreeMemory) and HAProxy's pool trim.
@@ -39,24 +41,35 @@ internal sealed partial class MemoryReclaimer : IAsyncDisposable
         while (await _timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
             var peak = _trigger.Peak;
-            var live = _liveConnections();
-            if (_trigger.Observe(live, Environment.TickCount64))
+            var floor = _trigger.Floor;
+            var sample = new ReclaimSample(_liveConnections(), NativeHeap.ResidentBytes(), GC.GetTotalAllocatedBytes(),
+                (long)Environment.CpuUsage.TotalTime.TotalMilliseconds, Environment.TickCount64);
+            var cause = _trigger.Observe(sample);
+            if (cause != ReclaimCause.None)
             {
-                Reclaim(peak, live);
+                Reclaim(cause, peak, floor, sample);
             }
         }
     }
 
-    private void Reclaim(int peak, int live)
+    private void Reclaim(ReclaimCause cause, int peak, long floor, ReclaimSample sample)
     {
-        var before = NativeHeap.ResidentBytes();
+        var before = sample.ResidentBytes;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
         Interlocked.Increment(ref _reclaims);
-        LogReclaimed(_logger, peak, live, before / (1024 * 1024), NativeHeap.ResidentBytes() / (1024 * 1024));
+        var after = NativeHeap.ResidentBytes() / (1024 * 1024);
+        if (cause == ReclaimCause.BurstEnded)
+        {
+            LogReclaimed(_logger, peak, sample.Live, before / (1024 * 1024), after);
+        }
+        else
+        {
+            LogReclaimedAfterGrowth(_logger, floor / (1024 * 1024), before / (1024 * 1024), after);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -68,4 +81,8 @@ internal sealed partial class MemoryReclaimer : IAsyncDisposable
     [LoggerMessage(EventId = 40, Level = LogLevel.Information,
         Message = "memory reclaimed after a burst of connections ended ({Peak} at the peak, {Live} now): RSS {BeforeMiB} -> {AfterMiB} MiB")]
     private static partial void LogReclaimed(ILogger logger, int peak, int live, long beforeMiB, long afterMiB);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information,
+        Message = "memory reclaimed after load that grew it stopped (RSS was {FloorMiB} MiB at its lowest since the last reclaim): RSS {BeforeMiB} -> {AfterMiB} MiB")]
+    private static partial void LogReclaimedAfterGrowth(ILogger logger, long floorMiB, long beforeMiB, long afterMiB);
 }
