@@ -59,11 +59,41 @@ public sealed class HttpServerLifecycleTests
             go.Set();
             var both = Task.WhenAll(serve, dispose);
             Assert.Same(both, await Task.WhenAny(both, Task.Delay(TimeSpan.FromSeconds(10))));
-            outcomes.Add(await serve);
+            var outcome = await serve;
+            outcomes.Add(outcome);
+            if (outcome is not null)
+            {
+                // Kestrel took it: its stop closed it, gracefully (true: an idle HTTP/1.1 connection
+                // is closed, not aborted) or by abort (false). Either way the client sees the close.
+                Assert.True(await PeerSeesCloseAsync(pair.Left), $"race {i}: Kestrel took the connection and left it open");
+            }
         }
-        // A served connection was aborted by the dispose (false); a refused one never reached Kestrel (null).
-        Assert.All(outcomes, o => Assert.NotEqual(true, o));
+        // Refused (null) and served-then-closed both happen, by who wins the race (a fresh-clone CI
+        // run saw 5 of 40 served and closed gracefully); what must not happen is a crash, a race past
+        // the 10 s bound, or a taken connection left open.
         await Task.Delay(200);
+    }
+
+    private static async Task<bool> PeerSeesCloseAsync(Socket client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var buffer = new byte[256];
+        try
+        {
+            while (await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
+            {
+                // A 400 or nothing: read until the close.
+            }
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true; // reset
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static RelayConnectionContext Context(Socket socket)
