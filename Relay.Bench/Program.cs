@@ -15,7 +15,7 @@ public static class Program
           Relay.Bench tracing-cost [--rounds 30]        (tracing off vs sampling 0, 0.01, 1; interleaved rounds)
           Relay.Bench package-ab [--rounds 40]          (issue 16: SocketConnection vs DuplexCopier, BouncyCastle TLS vs SslStream; interleaved rounds)
           Relay.Bench balance [--rate 400] [--seconds 15] [--connections 32] [--base-port 19400] [--repeat 3]   (slow-endpoint scenario per load_balancing policy)
-          Relay.Bench flood [--rounds 2] [--seconds 8] [--rate 200] [--hellos 10000] [--reconnects 1000] [--fresh 200] [--attacker-nice 0] [--relay PATH] [--out FILE]   (issue 17 §2: stalled hellos vs mesh p99)
+          Relay.Bench flood [--rounds 2] [--seconds 8] [--rate 200] [--hellos 10000] [--reconnects 1000] [--fresh 200] [--attacker-nice 0] [--attacker-cpu N] [--relay PATH] [--out FILE]   (issue 17 §2: stalled hellos vs mesh p99)
           Relay.Bench demo-app HTTP1_PORT H2C_PORT      (demo.sh: host B's HTTP/1.1, h2c and gRPC app)
           Relay.Bench demo-grpc http://HOST:PORT NAME   (demo.sh: host A's gRPC call)
         see docs/benchmarks.md

@@ -37,17 +37,24 @@ internal static class FloodAttacker
     private static string Line(StalledHelloFlood flood) => string.Create(CultureInfo.InvariantCulture,
         $"{flood.Opened:N0} hellos sent, {flood.Held:N0} held now, {flood.ClosedByRelay:N0} closed and {flood.Reset:N0} reset by B, {flood.Refused:N0} connects failed");
 
-    /// <summary>Starts this program again as the attacker, under nice(1) when <paramref name="nice"/> is above 0.</summary>
-    public static Process Start(int port, int hellos, int reconnects, int nice, Action<string> onLine)
+    /// <summary>
+    /// Starts this program again as the attacker: under nice(1) when <paramref name="nice"/> is above
+    /// 0, and under taskset(1) on <paramref name="cpu"/> alone when one is given.
+    /// </summary>
+    public static Process Start(int port, int hellos, int reconnects, int nice, int? cpu, Action<string> onLine)
     {
-        var info = new ProcessStartInfo(nice > 0 ? "nice" : Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        var command = new List<string>();
+        if (cpu is { } only)
+        {
+            command.AddRange(["taskset", "-c", only.ToString(CultureInfo.InvariantCulture)]);
+        }
         if (nice > 0)
         {
-            info.ArgumentList.Add("-n");
-            info.ArgumentList.Add(nice.ToString(CultureInfo.InvariantCulture));
-            info.ArgumentList.Add(Environment.ProcessPath!);
+            command.AddRange(["nice", "-n", nice.ToString(CultureInfo.InvariantCulture)]);
         }
-        foreach (var arg in new[] { typeof(FloodAttacker).Assembly.Location, Command, port.ToString(CultureInfo.InvariantCulture), hellos.ToString(CultureInfo.InvariantCulture), reconnects.ToString(CultureInfo.InvariantCulture) })
+        command.AddRange([Environment.ProcessPath!, typeof(FloodAttacker).Assembly.Location, Command, port.ToString(CultureInfo.InvariantCulture), hellos.ToString(CultureInfo.InvariantCulture), reconnects.ToString(CultureInfo.InvariantCulture)]);
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in command.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }

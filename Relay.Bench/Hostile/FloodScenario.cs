@@ -6,7 +6,7 @@ using Relay.Bench.Load;
 namespace Relay.Bench.Hostile;
 
 /// <summary>
-/// <c>flood [--rounds 2] [--seconds 8] [--rate 200] [--hellos 10000] [--reconnects 1000] [--relay PATH] [--out FILE]</c>:
+/// <c>flood [--rounds 2] [--seconds 8] [--rate 200] [--hellos 10000] [--reconnects 1000] [--attacker-nice 0] [--attacker-cpu N] [--relay PATH] [--out FILE]</c>:
 /// issue 17 §2 as a measurement. Relay A → mTLS → Relay B → nginx, with B at the shipped limits.
 /// Each round measures a quiet phase, then the same phase while one source (127.0.0.2) keeps up to
 /// --hellos stalled ClientHellos against B's inbound port. The targets: B's local apps' outbound
@@ -28,7 +28,7 @@ internal static class FloodScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new ScenarioArgs(args, "--rounds", "--seconds", "--rate", "--hellos", "--reconnects", "--fresh", "--attacker-nice", "--relay", "--out");
+        var options = new ScenarioArgs(args, "--rounds", "--seconds", "--rate", "--hellos", "--reconnects", "--fresh", "--attacker-nice", "--attacker-cpu", "--relay", "--out");
         var rounds = options.Int("--rounds", 2);
         var seconds = options.Int("--seconds", 8);
         var rate = options.Int("--rate", 200);
@@ -40,10 +40,18 @@ internal static class FloodScenario
         // the attacker only what the rest leaves idle; the report shows its CPU and the flood it
         // still kept up (hellos sent, resets), so both ways can be compared (docs/security.md).
         var attackerNice = options.Int("--attacker-nice", 0, min: 0, max: 19);
+        // --attacker-cpu N: the attacker alone on CPU N, the scenario (started under taskset) on the
+        // others: the closest loopback gets to an attacker on its own host (CpuPartition).
+        int? attackerCpu = options.Text("--attacker-cpu") is null ? null : options.Int("--attacker-cpu", 0, min: 0, max: 1023);
         var relayPath = options.Text("--relay");
         var outFile = options.Text("--out");
         if (options.Failed(Console.Error))
         {
+            return 2;
+        }
+        if (attackerCpu is { } cpu && CpuPartition.Problem(cpu, CpuPartition.Allowed(), CpuPartition.Online()) is { } problem)
+        {
+            Console.Error.WriteLine(problem);
             return 2;
         }
         var relay = RelayBuild.Resolve(relayPath);
@@ -63,7 +71,7 @@ internal static class FloodScenario
             {
                 phases.Add(await MeasureAsync($"quiet {round}", b, rate, seconds, fresh, "-", cap.Token));
                 var last = "";
-                using (var attacker = FloodAttacker.Start(RelayConfigs.PairInboundPort, hellos, reconnects, attackerNice, line => Volatile.Write(ref last, line)))
+                using (var attacker = FloodAttacker.Start(RelayConfigs.PairInboundPort, hellos, reconnects, attackerNice, attackerCpu, line => Volatile.Write(ref last, line)))
                 {
                     await Task.Delay(FloodRampUp, cap.Token);
                     var during = await MeasureAsync($"flood {round}", b, rate, seconds, fresh, "", cap.Token, attacker);
@@ -73,7 +81,7 @@ internal static class FloodScenario
                 }
                 await Task.Delay(Settle, cap.Token);
             }
-            var report = Report(phases, relay, rate, seconds, fresh, hellos, reconnects, attackerNice);
+            var report = Report(phases, relay, rate, seconds, fresh, hellos, reconnects, attackerNice, attackerCpu);
             Console.WriteLine(report);
             if (outFile is not null)
             {
@@ -105,12 +113,12 @@ internal static class FloodScenario
         return new Phase(name, keepAlive, direct, meshFresh, local, ProcStats.RssBytes(b.Id) ?? 0, busy, attackerBusy, ListenDrops.Read() - drops, flood);
     }
 
-    private static string Report(List<Phase> phases, RelayBuild relay, int rate, int seconds, int fresh, int hellos, int reconnects, int attackerNice)
+    private static string Report(List<Phase> phases, RelayBuild relay, int rate, int seconds, int fresh, int hellos, int reconnects, int attackerNice, int? attackerCpu)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Inbound flood: stalled ClientHellos from one source against Relay B ({DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz})");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{relay.Kind}; {Environment.ProcessorCount} cores; A → mTLS → B → nginx; B at the shipped limits. Per phase: mesh keep-alive at {rate} req/s over 8 connections for {seconds} s (open loop), then {fresh} fresh mesh requests (new mTLS each), then {fresh} fresh local-app outbound requests on B, 4 at a time. Flood (its own process): up to {hellos:N0} stalled hellos from 127.0.0.2, reopened at most {reconnects:N0}/s, measured from 3 s after it starts; attacker at nice {attackerNice}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{relay.Kind}; {CpuPartition.Online().Count} cores; A → mTLS → B → nginx; B at the shipped limits. Per phase: mesh keep-alive at {rate} req/s over 8 connections for {seconds} s (open loop), then {fresh} fresh mesh requests (new mTLS each), then {fresh} fresh local-app outbound requests on B, 4 at a time. Flood (its own process): up to {hellos:N0} stalled hellos from 127.0.0.2, reopened at most {reconnects:N0}/s, measured from 3 s after it starts; attacker at nice {attackerNice}, {(attackerCpu is { } cpu ? $"alone on CPU {cpu}, everything else on CPUs {string.Join(',', CpuPartition.Allowed())}" : "on the same CPUs as everything else")}.");
         text.AppendLine();
         text.AppendLine("| phase | mesh keep-alive p50 / p99 (ms) | client send-late p99 (ms) | failed | no proxy p50 / p99 (ms) | mesh fresh p50 / p99 (ms) | failed | local outbound p99 (ms) | local failed | B RSS (MiB) | B CPU (cores) | attacker CPU (cores) | SYNs dropped, accept queue full |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
